@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { DatabaseAdapter } from './db/adapter.js';
+import type { Logger } from './logger.js';
+import type { PushAdapter } from './push/types.js';
+
+/** Options validated at start-up; a bad value fails fast with the path of the offending key. */
+export const mdmOptionsSchema = z.object({
+  enrollment: z
+    .object({
+      /** Shared secret compiled into the agent (HMAC enrolment). */
+      deviceSecret: z.string().min(8, 'deviceSecret must be at least 8 characters'),
+      /** Accepted clock skew of the HMAC timestamp, in seconds (default 900). */
+      timestampWindowSeconds: z.number().int().min(30).max(86_400).default(900),
+      /** Devices start `pending` and need `devices.approve` before they are managed. */
+      requireApproval: z.boolean().default(false),
+      /** Lifetime of a pinned-key challenge, in seconds (default 300). */
+      challengeTtlSeconds: z.number().int().min(10).max(3600).default(300),
+    })
+    .optional(),
+  auth: z
+    .object({
+      /** Secret for the device access tokens (HS256); at least 32 characters. */
+      deviceTokenSecret: z.string().min(32, 'deviceTokenSecret must be at least 32 characters'),
+      accessTokenTtlSeconds: z.number().int().min(60).max(30 * 86_400).default(3600),
+      refreshTokenTtlSeconds: z.number().int().min(3600).max(730 * 86_400).default(180 * 86_400),
+      issuer: z.string().min(1).default('openmdm'),
+      audience: z.string().min(1).default('openmdm-agent'),
+    })
+    .optional(),
+  commands: z.object({ defaultTtlSeconds: z.number().int().min(1).default(7 * 86_400) }).default({ defaultTtlSeconds: 7 * 86_400 }),
+  devices: z.object({ onlineWindowSeconds: z.number().int().min(10).default(300) }).default({ onlineWindowSeconds: 300 }),
+  /** Embedded database options, used when no `database` is given. */
+  embedded: z.object({ dataDir: z.string().min(1).optional() }).default({}),
+});
+
+export type MDMOptions = z.output<typeof mdmOptionsSchema>;
+
+/** A plugin extends the SDK through this contract; the core never knows a plugin by name. */
+export interface MDMPlugin {
+  readonly name: string;
+  readonly version?: string;
+}
+
+export interface WebhookEndpointConfig {
+  url: string;
+  /** One secret, or several during a rotation (the first signs, all are valid). */
+  secret: string | string[];
+  /** Event names, with `*` wildcards (`device.*`); all events when omitted. */
+  events?: string[];
+}
+
+export interface MDMConfig {
+  /** Where state lives: `drizzleAdapter(db)`, `postgresAdapter(url)`; an embedded PGlite when omitted. */
+  database?: DatabaseAdapter;
+  push?: PushAdapter;
+  enrollment?: z.input<typeof mdmOptionsSchema>['enrollment'];
+  auth?: z.input<typeof mdmOptionsSchema>['auth'];
+  plugins?: MDMPlugin[];
+  webhooks?: { endpoints?: WebhookEndpointConfig[] };
+  commands?: z.input<typeof mdmOptionsSchema>['commands'];
+  devices?: z.input<typeof mdmOptionsSchema>['devices'];
+  embedded?: z.input<typeof mdmOptionsSchema>['embedded'];
+  /** A pino logger or anything with the same methods; silent by default. */
+  logger?: Logger;
+}

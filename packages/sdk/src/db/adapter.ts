@@ -1,0 +1,29 @@
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type * as schema from './schema/index.js';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+
+export type MDMSchema = typeof schema;
+/** Any Drizzle pg-core database: node-postgres, PGlite, postgres.js … all share this shape. */
+export type MDMDatabase = PgDatabase<PgQueryResultHKT, MDMSchema>;
+export type MDMTransaction = PgTransaction<PgQueryResultHKT, MDMSchema, ExtractTablesWithRelations<MDMSchema>>;
+/** Either the database or an open transaction: what every query helper accepts. */
+export type MDMExecutor = MDMDatabase | MDMTransaction;
+
+/**
+ * What the SDK needs from a database. The managers speak Drizzle's pg-core query builder, so one adapter
+ * works for every Postgres driver Drizzle supports; the adapter adds what differs between drivers:
+ * migrations, LISTEN/NOTIFY and shutdown.
+ */
+export interface DatabaseAdapter {
+  /** Driver name, for logs: `node-postgres`, `pglite`, … */
+  readonly driver: string;
+  readonly db: MDMDatabase;
+  transaction<T>(fn: (tx: MDMTransaction) => Promise<T>): Promise<T>;
+  /** Applies the committed SQL migrations; safe to call on every start and from several instances. */
+  migrate(): Promise<void>;
+  /** Subscribes to a Postgres NOTIFY channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** Closes connections the adapter opened itself (a pool or PGlite it was given is left to its owner). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const idSchema = z.string().min(1).max(64);
+export const tagSchema = z.string().min(1).max(64);
+export const metadataSchema = z.record(z.string().max(128), z.unknown());
+export type Metadata = z.infer<typeof metadataSchema>;
+
+/** Page size accepted by every list call: capped so no caller can ask for the whole table at once. */
+export const pageLimitSchema = z.number().int().min(1).max(500).default(50);
+export const cursorSchema = z.string().min(1).max(512);
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or null when this page is the last. */
+  nextCursor: string | null;
+}
