@@ -1,7 +1,20 @@
 import { z } from 'zod';
 import type { DatabaseAdapter } from './db/adapter.js';
 import type { Logger } from './logger.js';
+import type { JobsConfig } from './jobs/options.js';
+import type {
+  AdminOperation,
+  AgentRoute,
+  HeartbeatHook,
+  PluginContext,
+  PluginEventHandlers,
+  PluginMigration,
+  PolicySettingsValidator,
+} from './plugins/types.js';
+import type { PushDispatchConfig } from './push/dispatcher.js';
 import type { PushAdapter } from './push/types.js';
+import type { StorageConfig } from './storage/options.js';
+import type { WebhooksConfig } from './webhooks/options.js';
 
 /** Options validated at start-up; a bad value fails fast with the path of the offending key. */
 export const mdmOptionsSchema = z.object({
@@ -21,14 +34,34 @@ export const mdmOptionsSchema = z.object({
     .object({
       /** Secret for the device access tokens (HS256); at least 32 characters. */
       deviceTokenSecret: z.string().min(32, 'deviceTokenSecret must be at least 32 characters'),
-      accessTokenTtlSeconds: z.number().int().min(60).max(30 * 86_400).default(3600),
-      refreshTokenTtlSeconds: z.number().int().min(3600).max(730 * 86_400).default(180 * 86_400),
+      accessTokenTtlSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(3600),
+      refreshTokenTtlSeconds: z
+        .number()
+        .int()
+        .min(3600)
+        .max(730 * 86_400)
+        .default(180 * 86_400),
       issuer: z.string().min(1).default('openmdm'),
       audience: z.string().min(1).default('openmdm-agent'),
     })
     .optional(),
-  commands: z.object({ defaultTtlSeconds: z.number().int().min(1).default(7 * 86_400) }).default({ defaultTtlSeconds: 7 * 86_400 }),
-  devices: z.object({ onlineWindowSeconds: z.number().int().min(10).default(300) }).default({ onlineWindowSeconds: 300 }),
+  commands: z
+    .object({
+      defaultTtlSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .default(7 * 86_400),
+    })
+    .default({ defaultTtlSeconds: 7 * 86_400 }),
+  devices: z
+    .object({ onlineWindowSeconds: z.number().int().min(10).default(300) })
+    .default({ onlineWindowSeconds: 300 }),
   /** Embedded database options, used when no `database` is given. */
   embedded: z.object({ dataDir: z.string().min(1).optional() }).default({}),
 });
@@ -37,13 +70,35 @@ export type MDMOptions = z.output<typeof mdmOptionsSchema>;
 
 /** A plugin extends the SDK through this contract; the core never knows a plugin by name. */
 export interface MDMPlugin {
+  /** Unique, lowercase (`kiosk`, `geo-fence`): the namespace of its state, routes and operations. */
   readonly name: string;
   readonly version?: string;
+  /** Runs once in `mdm.ready()`, after the plugin's migrations. */
+  setup?(ctx: PluginContext): void | Promise<void>;
+  /** Handlers of stored events, run after their transaction committed; a failing handler is logged. */
+  readonly events?: PluginEventHandlers;
+  /** Called by the heartbeat path with the device and its heartbeat; may queue commands. */
+  readonly heartbeat?: HeartbeatHook;
+  /** Rejects policy settings the plugin cannot work with, on policy create and update. */
+  readonly validatePolicySettings?: PolicySettingsValidator;
+  /** Extra endpoints under the agent base path, served through `mdm.agentRoutes`. */
+  readonly agentRoutes?: readonly AgentRoute[];
+  /** Operations admin front ends call by name: `mdm.plugins.call(plugin, operation, input)`. */
+  readonly admin?: Readonly<Record<string, AdminOperation>>;
+  /** SQL for tables of the plugin's own, applied once and in order by `mdm.ready()`. */
+  readonly migrations?: readonly PluginMigration[];
+  /** Runs in `mdm.close()`. */
+  close?(): void | Promise<void>;
 }
 
 export interface WebhookEndpointConfig {
+  /** Stable id for the outbox rows of this endpoint; derived from the URL and filters when omitted. */
+  id?: string;
   url: string;
-  /** One secret, or several during a rotation (the first signs, all are valid). */
+  /**
+   * A `whsec_<base64>` secret, or several during a rotation: each one signs (one `v1,` signature per
+   * secret), so a receiver holding any of them verifies.
+   */
   secret: string | string[];
   /** Event names, with `*` wildcards (`device.*`); all events when omitted. */
   events?: string[];
@@ -56,7 +111,13 @@ export interface MDMConfig {
   enrollment?: z.input<typeof mdmOptionsSchema>['enrollment'];
   auth?: z.input<typeof mdmOptionsSchema>['auth'];
   plugins?: MDMPlugin[];
-  webhooks?: { endpoints?: WebhookEndpointConfig[] };
+  webhooks?: WebhooksConfig;
+  /** Background jobs (expiry, retries, webhook delivery …); `{ enabled: false }` when they run elsewhere. */
+  jobs?: JobsConfig;
+  /** APK hosting: a StorageAdapter and where its signed download URLs point. */
+  storage?: StorageConfig;
+  /** Push wake-up retries and policy wake-up rate limits. */
+  pushDispatch?: PushDispatchConfig;
   commands?: z.input<typeof mdmOptionsSchema>['commands'];
   devices?: z.input<typeof mdmOptionsSchema>['devices'];
   embedded?: z.input<typeof mdmOptionsSchema>['embedded'];

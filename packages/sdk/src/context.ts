@@ -3,6 +3,13 @@ import type { AnyMDMEvent, MDMEventName, NewEvent } from './domain/event.js';
 import type { EventBus } from './events/event-bus.js';
 import { insertEvents } from './events/event-store.js';
 import type { Logger } from './logger.js';
+import type {
+  HeartbeatHookInput,
+  HeartbeatHookRunner,
+  HeartbeatHooksOutcome,
+  PolicySettingsCheck,
+  PolicySettingsValidationInput,
+} from './plugins/types.js';
 
 /** Collects the events of one transaction; they are stored with it and dispatched after it commits. */
 export interface EventSink {
@@ -25,6 +32,10 @@ export interface InternalSettings {
 export class MDMContext {
   readonly eventsStoredHooks: EventsStoredHook[] = [];
   readonly eventsCommittedHooks: EventsCommittedHook[] = [];
+  /** Set by the plugin host (src/plugins): runs the plugins' heartbeat hooks. */
+  heartbeatHookRunner: HeartbeatHookRunner | null = null;
+  /** Set by the plugin host (src/plugins): lets plugins reject policy settings. */
+  policySettingsCheck: PolicySettingsCheck | null = null;
 
   constructor(
     readonly database: DatabaseAdapter,
@@ -35,6 +46,20 @@ export class MDMContext {
 
   get db() {
     return this.database.db;
+  }
+
+  /**
+   * The heartbeat path's plugin hook: call it with the device and the parsed heartbeat body after the
+   * heartbeat is stored and before the pending commands are taken (outside that transaction), so commands the
+   * hooks queue go out in the same response. Never throws because of a plugin.
+   */
+  runHeartbeatHooks(input: HeartbeatHookInput): Promise<HeartbeatHooksOutcome> {
+    return this.heartbeatHookRunner ? this.heartbeatHookRunner(input) : Promise.resolve({ commands: [] });
+  }
+
+  /** Lets plugins reject policy settings; throws a ValidationError with paths under `settings`. */
+  async validatePolicySettings(input: PolicySettingsValidationInput): Promise<void> {
+    await this.policySettingsCheck?.(input);
   }
 
   /**

@@ -3,7 +3,7 @@ import { MDMContext } from './context.js';
 import type { DatabaseAdapter } from './db/adapter.js';
 import { pgliteAdapter } from './db/drizzle/pglite.js';
 import type { AnyMDMEvent, MDMEventMap, MDMEventName } from './domain/event.js';
-import { EventBus, type EventHandler } from './events/event-bus.js';
+import { type AnyEventHandler, EventBus, type EventHandler } from './events/event-bus.js';
 import { type EventQuery, queryEvents } from './events/event-store.js';
 import { type Logger, silentLogger } from './logger.js';
 import { AppManager } from './managers/apps.js';
@@ -24,8 +24,10 @@ export interface MDMInstance {
   readonly options: MDMOptions;
   readonly config: MDMConfig;
   /** Subscribes to an event (or `*` for all); returns an unsubscribe function. */
-  on<K extends MDMEventName>(type: K | '*', handler: EventHandler<K>): () => void;
-  off<K extends MDMEventName>(type: K | '*', handler: EventHandler<K>): void;
+  on(type: '*', handler: AnyEventHandler): () => void;
+  on<K extends MDMEventName>(type: K, handler: EventHandler<K>): () => void;
+  off(type: '*', handler: AnyEventHandler): void;
+  off<K extends MDMEventName>(type: K, handler: EventHandler<K>): void;
   /** Appends an event to the log and delivers it to handlers; resolves to the stored event. */
   emit<K extends MDMEventName>(
     type: K,
@@ -48,7 +50,8 @@ export interface MDMInstance {
 export function createMDM(config: MDMConfig = {}): MDMInstance {
   const options = parseInput(mdmOptionsSchema, config, 'createMDM config');
   const logger = config.logger ?? silentLogger;
-  const database = config.database ?? pgliteAdapter(options.embedded.dataDir ? { dataDir: options.embedded.dataDir } : {});
+  const database =
+    config.database ?? pgliteAdapter(options.embedded.dataDir ? { dataDir: options.embedded.dataDir } : {});
   const bus = new EventBus(logger);
   const context = new MDMContext(database, logger, bus, {
     commandTtlSeconds: options.commands.defaultTtlSeconds,
@@ -71,8 +74,8 @@ export function createMDM(config: MDMConfig = {}): MDMInstance {
     options,
     config,
     context,
-    on: (type, handler) => bus.on(type, handler),
-    off: (type, handler) => bus.off(type, handler),
+    on: ((type: string, handler: AnyEventHandler) => bus.on(type as '*', handler)) as MDMInstance['on'],
+    off: ((type: string, handler: AnyEventHandler) => bus.off(type as '*', handler)) as MDMInstance['off'],
     async emit(type, payload, refs = {}) {
       const { events } = await context.transactWithEvents(async (_tx, sink) => {
         sink.add({ type, payload, ...refs });

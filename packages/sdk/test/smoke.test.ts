@@ -5,7 +5,9 @@ describe.each(['pglite', 'postgres'] as const)('smoke on %s', (driver) => {
   it('creates a device, a policy and a command', async () => {
     const t = await createTestMDM(driver);
     try {
-      const policy = await t.mdm.policies.create({ name: 'Base', settings: { cameraDisabled: true } as never }).catch((e) => e);
+      const policy = await t.mdm.policies
+        .create({ name: 'Base', settings: { cameraDisabled: true } as never })
+        .catch((e) => e);
       expect(policy.code).toBe('VALIDATION_ERROR');
       const p = await t.mdm.policies.create({ name: 'Base', settings: { disallowCamera: true } });
       const d = await t.mdm.devices.create({ model: 'Pixel 7', policyId: p.id });

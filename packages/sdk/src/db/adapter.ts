@@ -1,11 +1,15 @@
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type * as schema from './schema/index.js';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
 
 export type MDMSchema = typeof schema;
 /** Any Drizzle pg-core database: node-postgres, PGlite, postgres.js … all share this shape. */
 export type MDMDatabase = PgDatabase<PgQueryResultHKT, MDMSchema>;
-export type MDMTransaction = PgTransaction<PgQueryResultHKT, MDMSchema, ExtractTablesWithRelations<MDMSchema>>;
+export type MDMTransaction = PgTransaction<
+  PgQueryResultHKT,
+  MDMSchema,
+  ExtractTablesWithRelations<MDMSchema>
+>;
 /** Either the database or an open transaction: what every query helper accepts. */
 export type MDMExecutor = MDMDatabase | MDMTransaction;
 

@@ -5,7 +5,10 @@ const packageName = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/, 'must be an Android package name such as com.example.app');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/,
+    'must be an Android package name such as com.example.app',
+  );
 
 export const appVersionSchema = z.object({
   appId: idSchema,

@@ -45,7 +45,10 @@ export const commandPayloadSchemas = {
   runApp: forPackage,
   clearAppData: forPackage,
   clearAppCache: forPackage,
-  grantPermissions: z.strictObject({ packageName, permissions: z.array(z.string().max(256)).max(100).optional() }),
+  grantPermissions: z.strictObject({
+    packageName,
+    permissions: z.array(z.string().max(256)).max(100).optional(),
+  }),
   whitelistBattery: forPackage,
   enterKiosk: z.strictObject({ packageName }),
   exitKiosk: empty,
@@ -80,9 +83,15 @@ export const commandPayloadSchemas = {
     overwrite: z.boolean().optional(),
   }),
   deleteFile: z.strictObject({ path: z.string().min(1).max(1024) }),
-  sendNotification: z.strictObject({ title: z.string().max(200).optional(), body: z.string().max(2000).optional() }),
+  sendNotification: z.strictObject({
+    title: z.string().max(200).optional(),
+    body: z.string().max(2000).optional(),
+  }),
   setPolicy: z.record(z.string(), z.unknown()),
-  custom: z.strictObject({ customType: z.string().min(1).max(128), data: z.record(z.string(), z.unknown()).optional() }),
+  custom: z.strictObject({
+    customType: z.string().min(1).max(128),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
   enablePermissiveMode: empty,
   rollbackApp: forPackage,
   unenroll: empty,
@@ -93,7 +102,13 @@ export const commandTypes = Object.keys(commandPayloadSchemas) as CommandType[];
 export type CommandPayloads = { [K in CommandType]: z.input<(typeof commandPayloadSchemas)[K]> };
 
 /** Commands the agent executes at once with a single ack (spec §5.2); a wake-up for them is high priority. */
-export const criticalCommandTypes: readonly CommandType[] = ['wipe', 'lock', 'factoryReset', 'shutdown', 'reboot'];
+export const criticalCommandTypes: readonly CommandType[] = [
+  'wipe',
+  'lock',
+  'factoryReset',
+  'shutdown',
+  'reboot',
+];
 
 /** Commands that destroy data on the device and need their own permission in admin front ends. */
 export const destructiveCommandTypes: readonly CommandType[] = ['wipe', 'factoryReset'];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cursorSchema, idSchema, metadataSchema, pageLimitSchema } from './common.js';
 import { type CommandType, commandPayloadSchemas, commandTypes } from './command-payloads.js';
+import { cursorSchema, idSchema, metadataSchema, pageLimitSchema } from './common.js';
 
 export const commandStatuses = [
   'pending',
@@ -27,7 +27,12 @@ export const commandTransitionSources = {
   cancelled: ['pending', 'sent'],
 } as const satisfies Record<Exclude<CommandStatus, 'pending'>, readonly CommandStatus[]>;
 
-export const terminalCommandStatuses: readonly CommandStatus[] = ['completed', 'failed', 'expired', 'cancelled'];
+export const terminalCommandStatuses: readonly CommandStatus[] = [
+  'completed',
+  'failed',
+  'expired',
+  'cancelled',
+];
 
 export const commandTypeSchema = z.enum(commandTypes as [CommandType, ...CommandType[]]);
 

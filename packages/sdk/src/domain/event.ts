@@ -28,9 +28,20 @@ export interface MDMEventMap {
   'policy.defaultChanged': { policyId: string | null };
   'policy.applied': { deviceId: string; policyId: string | null; version: number | null; reported: string };
   'command.created': { commandId: string; deviceId: string; type: CommandType };
-  'command.sent': { commandId: string; deviceId: string; type: CommandType; via: 'push' | 'heartbeat' | 'poll' };
+  'command.sent': {
+    commandId: string;
+    deviceId: string;
+    type: CommandType;
+    via: 'push' | 'heartbeat' | 'poll';
+  };
   'command.acknowledged': { commandId: string; deviceId: string; type: CommandType };
-  'command.completed': { commandId: string; deviceId: string; type: CommandType; success: boolean; message: string | null };
+  'command.completed': {
+    commandId: string;
+    deviceId: string;
+    type: CommandType;
+    success: boolean;
+    message: string | null;
+  };
   'command.failed': { commandId: string; deviceId: string; type: CommandType; error: string };
   'command.expired': { commandId: string; deviceId: string; type: CommandType; from: CommandStatus };
   'command.cancelled': { commandId: string; deviceId: string; type: CommandType; reason: string | null };

@@ -10,11 +10,22 @@ const packageName = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/, 'must be an Android package name such as com.example.app');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/,
+    'must be an Android package name such as com.example.app',
+  );
 const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest');
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
-export const wifiSecurityTypes = ['OPEN', 'WEP', 'WPA', 'WPA2', 'WPA3', 'WPA2_ENTERPRISE', 'WPA3_ENTERPRISE'] as const;
+export const wifiSecurityTypes = [
+  'OPEN',
+  'WEP',
+  'WPA',
+  'WPA2',
+  'WPA3',
+  'WPA2_ENTERPRISE',
+  'WPA3_ENTERPRISE',
+] as const;
 
 export const wifiNetworkSchema = z.strictObject({
   ssid: z.string().min(1).max(32),
@@ -55,10 +66,13 @@ export const systemUpdatePolicySchema = z
     windowStartMinutes: z.number().int().min(0).max(1439).optional(),
     windowEndMinutes: z.number().int().min(0).max(1439).optional(),
   })
-  .refine((v) => v.type !== 'windowed' || (v.windowStartMinutes !== undefined && v.windowEndMinutes !== undefined), {
-    message: 'a windowed update policy needs windowStartMinutes and windowEndMinutes',
-    path: ['windowStartMinutes'],
-  });
+  .refine(
+    (v) => v.type !== 'windowed' || (v.windowStartMinutes !== undefined && v.windowEndMinutes !== undefined),
+    {
+      message: 'a windowed update policy needs windowStartMinutes and windowEndMinutes',
+      path: ['windowStartMinutes'],
+    },
+  );
 
 const kioskSettings = {
   kioskMode: z.boolean().optional(),

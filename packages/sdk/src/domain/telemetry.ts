@@ -48,11 +48,21 @@ export type AgentHeartbeat = z.infer<typeof agentHeartbeatSchema>;
 
 /** The latest telemetry kept on a device, normalised from its last heartbeat. */
 export const telemetrySchema = z.object({
-  battery: z.object({ level: z.number().nullable(), health: z.string().nullable(), charging: z.boolean().nullable() }),
+  battery: z.object({
+    level: z.number().nullable(),
+    health: z.string().nullable(),
+    charging: z.boolean().nullable(),
+  }),
   storage: z.object({ total: z.number().nullable(), used: z.number().nullable() }),
   memory: z.object({ total: z.number().nullable(), used: z.number().nullable() }),
-  network: z.object({ type: z.string().nullable(), name: z.string().nullable(), ipAddress: z.string().nullable() }),
-  location: z.object({ latitude: z.number(), longitude: z.number(), accuracy: z.number().nullable() }).nullable(),
+  network: z.object({
+    type: z.string().nullable(),
+    name: z.string().nullable(),
+    ipAddress: z.string().nullable(),
+  }),
+  location: z
+    .object({ latitude: z.number(), longitude: z.number(), accuracy: z.number().nullable() })
+    .nullable(),
   security: z.object({
     encrypted: z.boolean().nullable(),
     rooted: z.boolean().nullable(),
@@ -72,7 +82,11 @@ export function telemetryFromHeartbeat(body: AgentHeartbeat): Telemetry {
     },
     storage: { total: body.storageTotal ?? null, used: body.storageUsed ?? null },
     memory: { total: body.memoryTotal ?? null, used: body.memoryUsed ?? null },
-    network: { type: body.networkType ?? null, name: body.networkName ?? null, ipAddress: body.ipAddress ?? null },
+    network: {
+      type: body.networkType ?? null,
+      name: body.networkName ?? null,
+      ipAddress: body.ipAddress ?? null,
+    },
     location: body.location
       ? {
           latitude: body.location.latitude,

@@ -1,7 +1,9 @@
 import type { AnyMDMEvent, MDMEvent, MDMEventName } from '../domain/event.js';
 import type { Logger } from '../logger.js';
 
-export type EventHandler<K extends MDMEventName = MDMEventName> = (event: MDMEvent<K>) => void | Promise<void>;
+export type EventHandler<K extends MDMEventName = MDMEventName> = (
+  event: MDMEvent<K>,
+) => void | Promise<void>;
 export type AnyEventHandler = (event: AnyMDMEvent) => void | Promise<void>;
 
 /**
@@ -13,17 +15,21 @@ export class EventBus {
 
   constructor(private readonly logger: Logger) {}
 
-  on<K extends MDMEventName>(type: K | '*', handler: EventHandler<K>): () => void {
+  on(type: '*', handler: AnyEventHandler): () => void;
+  on<K extends MDMEventName>(type: K, handler: EventHandler<K>): () => void;
+  on(type: string, handler: AnyEventHandler | EventHandler<MDMEventName>): () => void {
     let set = this.handlers.get(type);
     if (!set) {
       set = new Set();
       this.handlers.set(type, set);
     }
     set.add(handler as AnyEventHandler);
-    return () => this.off(type, handler);
+    return () => this.handlers.get(type)?.delete(handler as AnyEventHandler);
   }
 
-  off<K extends MDMEventName>(type: K | '*', handler: EventHandler<K>): void {
+  off(type: '*', handler: AnyEventHandler): void;
+  off<K extends MDMEventName>(type: K, handler: EventHandler<K>): void;
+  off(type: string, handler: AnyEventHandler | EventHandler<MDMEventName>): void {
     this.handlers.get(type)?.delete(handler as AnyEventHandler);
   }
 

@@ -55,7 +55,8 @@ export async function queryEvents(db: MDMExecutor, query: EventQuery): Promise<A
   if (query.deviceId) conditions.push(eq(events.deviceId, query.deviceId));
   if (query.commandId) conditions.push(eq(events.commandId, query.commandId));
   if (query.types && query.types.length > 0) conditions.push(inArray(events.type, query.types));
-  if (query.tenantId !== undefined && query.tenantId !== null) conditions.push(eq(events.tenantId, query.tenantId));
+  if (query.tenantId !== undefined && query.tenantId !== null)
+    conditions.push(eq(events.tenantId, query.tenantId));
   const rows = await db
     .select()
     .from(events)

@@ -105,7 +105,12 @@ export class AppManager {
       await tx.update(apps).set({ updatedAt: sql`now()` }).where(eq(apps.id, appId));
       events.add({
         type: 'app.versionAdded',
-        payload: { appId, packageName: app.packageName, version: data.version, versionCode: data.versionCode },
+        payload: {
+          appId,
+          packageName: app.packageName,
+          version: data.version,
+          versionCode: data.versionCode,
+        },
         tenantId: app.tenantId,
       });
       return versionFromRow(row);
@@ -127,7 +132,12 @@ export class AppManager {
     const [row] = await this.ctx.db
       .select()
       .from(apps)
-      .where(and(eq(apps.packageName, packageName), scope.tenantId ? eq(apps.tenantId, scope.tenantId) : undefined));
+      .where(
+        and(
+          eq(apps.packageName, packageName),
+          scope.tenantId ? eq(apps.tenantId, scope.tenantId) : undefined,
+        ),
+      );
     return row ? this.get(row.id) : null;
   }
 
@@ -167,7 +177,11 @@ export class AppManager {
     await this.ctx.transact(async (tx, events) => {
       const app = await this.requireApp(id, scope);
       await tx.delete(apps).where(eq(apps.id, id));
-      events.add({ type: 'app.deleted', payload: { appId: id, packageName: app.packageName }, tenantId: app.tenantId });
+      events.add({
+        type: 'app.deleted',
+        payload: { appId: id, packageName: app.packageName },
+        tenantId: app.tenantId,
+      });
     });
   }
 

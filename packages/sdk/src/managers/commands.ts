@@ -1,5 +1,6 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { EventSink, MDMContext } from '../context.js';
 import type { MDMExecutor } from '../db/adapter.js';
 import { commands, devices } from '../db/schema/index.js';
@@ -20,10 +21,10 @@ import type { Page } from '../domain/common.js';
 import { newId } from '../domain/ids.js';
 import { ConflictError, InvalidTransitionError, MDMError, NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../util/cursor.js';
+import { timestampCursorValue, timestampFromCursor } from '../util/keyset.js';
 import { stableStringify } from '../util/stable-hash.js';
 import { parseInput } from '../util/validate.js';
-import { z } from 'zod';
-import { commandFromRow, type CommandRow } from './command-row.js';
+import { type CommandRow, commandFromRow } from './command-row.js';
 
 const resultInputSchema = z.strictObject({
   success: z.boolean(),
@@ -61,7 +62,11 @@ export class CommandManager {
   /** Queues a command for a device. With an idempotency key, a repeat returns the first command. */
   async send(deviceId: string, input: CommandInput): Promise<Command> {
     const parsed = parseInput(commandInputSchema, input, 'command') as CommandInput;
-    const payload = parseInput(commandPayloadSchemas[parsed.type], parsed.payload ?? {}, `${parsed.type} payload`);
+    const payload = parseInput(
+      commandPayloadSchemas[parsed.type],
+      parsed.payload ?? {},
+      `${parsed.type} payload`,
+    );
     const ttl = parsed.ttlSeconds ?? this.ctx.settings.commandTtlSeconds;
     const result = await this.ctx.transact(async (tx, events) => {
       const [device] = await tx
@@ -70,10 +75,14 @@ export class CommandManager {
         .where(and(eq(devices.id, deviceId), isNull(devices.deletedAt)));
       if (!device) throw new NotFoundError('device', deviceId);
       if (!commandableStatuses.includes(device.status)) {
-        throw new MDMError('DEVICE_NOT_ACTIVE', `device ${deviceId} is ${device.status} and cannot receive commands`, {
-          deviceId,
-          status: device.status,
-        });
+        throw new MDMError(
+          'DEVICE_NOT_ACTIVE',
+          `device ${deviceId} is ${device.status} and cannot receive commands`,
+          {
+            deviceId,
+            status: device.status,
+          },
+        );
       }
       const id = newId('cmd');
       const inserted = await tx
@@ -108,7 +117,9 @@ export class CommandManager {
       const [existing] = await tx
         .select()
         .from(commands)
-        .where(and(eq(commands.deviceId, deviceId), eq(commands.idempotencyKey, parsed.idempotencyKey ?? '')));
+        .where(
+          and(eq(commands.deviceId, deviceId), eq(commands.idempotencyKey, parsed.idempotencyKey ?? '')),
+        );
       if (!existing) throw new MDMError('INTERNAL', 'idempotent insert found no row');
       if (existing.type !== parsed.type || stableStringify(existing.payload) !== stableStringify(payload)) {
         throw new ConflictError(`idempotency key ${parsed.idempotencyKey} was used for a different command`, {
@@ -147,11 +158,16 @@ export class CommandManager {
     if (q.createdBefore) conditions.push(lte(commands.createdAt, q.createdBefore));
     if (q.cursor) {
       const { value, id } = decodeCursor(q.cursor);
-      const at = new Date(Number(value));
-      conditions.push(or(lt(commands.createdAt, at), and(eq(commands.createdAt, at), lt(commands.id, id))) as SQL);
+      const at = timestampFromCursor(value);
+      conditions.push(
+        or(
+          sql`${commands.createdAt} < ${at}`,
+          and(sql`${commands.createdAt} = ${at}`, lt(commands.id, id)),
+        ) as SQL,
+      );
     }
     const rows = await this.ctx.db
-      .select()
+      .select({ row: commands, at: timestampCursorValue(commands.createdAt) })
       .from(commands)
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(desc(commands.createdAt), desc(commands.id))
@@ -159,8 +175,8 @@ export class CommandManager {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(commandFromRow),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt.getTime(), last.id) : null,
+      items: page.map((r) => commandFromRow(r.row)),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.at, last.row.id) : null,
     };
   }
 
@@ -178,7 +194,11 @@ export class CommandManager {
   }
 
   /** The device finished the command; `success: false` is a completed command with a failed result. */
-  complete(id: string, input: { success: boolean; message?: string | null; data?: unknown }, scope: DeviceScope = {}) {
+  complete(
+    id: string,
+    input: { success: boolean; message?: string | null; data?: unknown },
+    scope: DeviceScope = {},
+  ) {
     const parsed = parseInput(resultInputSchema, input, 'command result');
     const result: CommandResult = { success: parsed.success, message: parsed.message ?? null };
     if (parsed.data !== undefined) result.data = parsed.data;
@@ -228,14 +248,19 @@ export class CommandManager {
 
   /** A push wake-up for a pending command was accepted by the push service. */
   markSent(id: string): Promise<Command> {
-    return this.transition(id, 'sent', {}, { sentAt: sql`coalesce(${commands.sentAt}, now())`, nextPushAt: null }, (row, events) =>
-      events.add({
-        type: 'command.sent',
-        payload: { commandId: row.id, deviceId: row.deviceId, type: row.type as CommandType, via: 'push' },
-        deviceId: row.deviceId,
-        commandId: row.id,
-        tenantId: row.tenantId,
-      }),
+    return this.transition(
+      id,
+      'sent',
+      {},
+      { sentAt: sql`coalesce(${commands.sentAt}, now())`, nextPushAt: null },
+      (row, events) =>
+        events.add({
+          type: 'command.sent',
+          payload: { commandId: row.id, deviceId: row.deviceId, type: row.type as CommandType, via: 'push' },
+          deviceId: row.deviceId,
+          commandId: row.id,
+          tenantId: row.tenantId,
+        }),
     );
   }
 
@@ -243,11 +268,21 @@ export class CommandManager {
    * Hands a device its open commands (pending or sent, not expired), oldest first, marking each as sent.
    * Rows locked by a concurrent delivery are skipped rather than delivered twice.
    */
-  async takeForDelivery(deviceId: string, limit = 50): Promise<Command[]> {
-    return this.ctx.transact((tx, events) => this.takeForDeliveryIn(tx, events, deviceId, limit));
+  async takeForDelivery(
+    deviceId: string,
+    limit = 50,
+    via: 'heartbeat' | 'poll' = 'heartbeat',
+  ): Promise<Command[]> {
+    return this.ctx.transact((tx, events) => this.takeForDeliveryIn(tx, events, deviceId, limit, via));
   }
 
-  async takeForDeliveryIn(tx: MDMExecutor, events: EventSink, deviceId: string, limit = 50): Promise<Command[]> {
+  async takeForDeliveryIn(
+    tx: MDMExecutor,
+    events: EventSink,
+    deviceId: string,
+    limit = 50,
+    via: 'heartbeat' | 'poll' = 'heartbeat',
+  ): Promise<Command[]> {
     const due = await tx
       .select({ id: commands.id, status: commands.status })
       .from(commands)
@@ -283,13 +318,15 @@ export class CommandManager {
       if (!firstTime.has(row.id)) continue;
       events.add({
         type: 'command.sent',
-        payload: { commandId: row.id, deviceId: row.deviceId, type: row.type as CommandType, via: 'heartbeat' },
+        payload: { commandId: row.id, deviceId: row.deviceId, type: row.type as CommandType, via },
         deviceId: row.deviceId,
         commandId: row.id,
         tenantId: row.tenantId,
       });
     }
-    return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)).map(commandFromRow);
+    return rows
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+      .map(commandFromRow);
   }
 
   /** Expires open commands whose time-to-live has passed; returns how many. Safe to run on several instances. */

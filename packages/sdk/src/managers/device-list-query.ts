@@ -2,6 +2,7 @@ import { and, arrayContains, asc, desc, eq, gt, inArray, isNull, lt, or, type SQ
 import { deviceGroups, devices } from '../db/schema/index.js';
 import type { DeviceFilter } from '../domain/device.js';
 import { decodeCursor } from '../util/cursor.js';
+import { timestampCursorValue, timestampFromCursor } from '../util/keyset.js';
 
 /** Turns free text into a prefix tsquery: `pixel 7` → `pixel:* & 7:*`; null when no searchable token is left. */
 export function toPrefixQuery(text: string): string | null {
@@ -77,12 +78,17 @@ export function keysetCondition(
   cursor: string,
 ): SQL {
   const { value, id } = decodeCursor(cursor);
-  const v = sort.kind === 'date' ? sql`${new Date(Number(value ?? 0)).toISOString()}::timestamptz` : sql`${String(value ?? '')}`;
+  const v = sort.kind === 'date' ? timestampFromCursor(value) : sql`${String(value ?? '')}`;
   const cmp = direction === 'asc' ? gt : lt;
   return or(
     direction === 'asc' ? sql`${sort.expr} > ${v}` : sql`${sort.expr} < ${v}`,
     and(sql`${sort.expr} = ${v}`, cmp(devices.id, id)),
   ) as SQL;
+}
+
+/** The value a cursor carries for the sort: exact text for timestamps, the text itself otherwise. */
+export function cursorValue(sort: { expr: SQL; kind: 'date' | 'text' }): SQL<string> {
+  return sort.kind === 'date' ? timestampCursorValue(sort.expr) : (sort.expr as SQL<string>);
 }
 
 export function orderBy(sort: { expr: SQL }, direction: 'asc' | 'desc') {

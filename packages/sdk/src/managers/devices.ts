@@ -1,5 +1,5 @@
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { EventSink, MDMContext } from '../context.js';
 import type { MDMExecutor } from '../db/adapter.js';
@@ -17,14 +17,20 @@ import {
   deviceUpdateSchema,
   statusesAllowing,
 } from '../domain/device.js';
-import type { EffectivePolicy } from '../domain/policy.js';
 import { newId } from '../domain/ids.js';
+import type { EffectivePolicy } from '../domain/policy.js';
 import { InvalidTransitionError, NotFoundError } from '../errors.js';
 import { encodeCursor } from '../util/cursor.js';
 import { parseInput } from '../util/validate.js';
 import type { CommandManager } from './commands.js';
-import { deviceColumns, type DeviceRow, deviceFromRow } from './device-row.js';
-import { deviceFilterConditions, keysetCondition, orderBy, sortExpression } from './device-list-query.js';
+import {
+  cursorValue,
+  deviceFilterConditions,
+  keysetCondition,
+  orderBy,
+  sortExpression,
+} from './device-list-query.js';
+import { type DeviceRow, deviceColumns, deviceFromRow } from './device-row.js';
 import type { PolicyManager, TenantScope } from './policies.js';
 
 export const deviceCreateSchema = z.strictObject({
@@ -117,7 +123,7 @@ export class DeviceManager {
     const conditions = deviceFilterConditions(q, scope, this.ctx.settings.onlineWindowSeconds);
     if (q.cursor) conditions.push(keysetCondition(sort, direction, q.cursor));
     const rows = await this.ctx.db
-      .select({ ...deviceColumns, sortValue: sort.expr.mapWith(String) })
+      .select({ ...deviceColumns, sortValue: cursorValue(sort).mapWith(String) })
       .from(devices)
       .where(and(...conditions))
       .orderBy(...orderBy(sort, direction))
@@ -130,8 +136,7 @@ export class DeviceManager {
     const last = page[page.length - 1];
     let nextCursor: string | null = null;
     if (rows.length > q.limit && last) {
-      const value = sort.kind === 'date' ? new Date(last.sortValue).getTime() : last.sortValue;
-      nextCursor = encodeCursor(value, last.id);
+      nextCursor = encodeCursor(last.sortValue, last.id);
     }
     return { items: page.map((row) => deviceFromRow(row, groupIds.get(row.id) ?? [])), nextCursor };
   }
@@ -151,7 +156,12 @@ export class DeviceManager {
         })
         .where(eq(devices.id, id))
         .returning(deviceColumns);
-      events.add({ type: 'device.updated', payload: { deviceId: id, changes }, deviceId: id, tenantId: row.tenantId });
+      events.add({
+        type: 'device.updated',
+        payload: { deviceId: id, changes },
+        deviceId: id,
+        tenantId: row.tenantId,
+      });
       return updated!;
     });
   }
@@ -160,28 +170,88 @@ export class DeviceManager {
   async block(id: string, reason?: string | null, scope: TenantScope = {}): Promise<Device> {
     const why = parseInput(blockReasonSchema, reason, 'block reason') ?? null;
     return this.transition(id, 'blocked', scope, { blockedReason: why }, (row, events) => {
-      events.add({ type: 'device.blocked', payload: { deviceId: id, reason: why }, deviceId: id, tenantId: row.tenantId });
+      events.add({
+        type: 'device.blocked',
+        payload: { deviceId: id, reason: why },
+        deviceId: id,
+        tenantId: row.tenantId,
+      });
     });
   }
 
   async unblock(id: string, scope: TenantScope = {}): Promise<Device> {
-    return this.transition(id, 'enrolled', scope, { blockedReason: null }, (row, events) => {
-      events.add({ type: 'device.unblocked', payload: { deviceId: id }, deviceId: id, tenantId: row.tenantId });
-    }, ['blocked']);
+    return this.transition(
+      id,
+      'enrolled',
+      scope,
+      { blockedReason: null },
+      (row, events) => {
+        events.add({
+          type: 'device.unblocked',
+          payload: { deviceId: id },
+          deviceId: id,
+          tenantId: row.tenantId,
+        });
+      },
+      ['blocked'],
+    );
   }
 
   /** Approves a device that enrolled while approval was required. */
   async approve(id: string, scope: TenantScope = {}): Promise<Device> {
-    return this.transition(id, 'enrolled', scope, { enrolledAt: sql`coalesce(${devices.enrolledAt}, now())` }, (row, events) => {
-      events.add({ type: 'device.approved', payload: { deviceId: id }, deviceId: id, tenantId: row.tenantId });
-    }, ['pending']);
+    return this.transition(
+      id,
+      'enrolled',
+      scope,
+      { enrolledAt: sql`coalesce(${devices.enrolledAt}, now())` },
+      (row, events) => {
+        events.add({
+          type: 'device.approved',
+          payload: { deviceId: id },
+          deviceId: id,
+          tenantId: row.tenantId,
+        });
+      },
+      ['pending'],
+    );
   }
 
   /** Unenrols a device: its tokens are revoked at once and it must enrol again to come back. */
   async unenroll(id: string, scope: TenantScope = {}): Promise<Device> {
     return this.transition(id, 'unenrolled', scope, {}, async (row, events, tx) => {
-      await tx.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.deviceId, id), isNull(refreshTokens.revokedAt)));
-      events.add({ type: 'device.unenrolled', payload: { deviceId: id }, deviceId: id, tenantId: row.tenantId });
+      await tx
+        .update(refreshTokens)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(refreshTokens.deviceId, id), isNull(refreshTokens.revokedAt)));
+      events.add({
+        type: 'device.unenrolled',
+        payload: { deviceId: id },
+        deviceId: id,
+        tenantId: row.tenantId,
+      });
+    });
+  }
+
+  /**
+   * Forgets the device's pinned enrolment key, so its next pinned-key enrolment may pin a new one (after a
+   * factory reset or a replaced keystore). Until then a re-enrolment with another key is refused.
+   */
+  async unpinKey(id: string, scope: TenantScope = {}): Promise<Device> {
+    return this.mutate(id, scope, async (tx, row, events) => {
+      const [updated] = await tx
+        .update(devices)
+        .set({ publicKey: null, updatedAt: sql`now()` })
+        .where(eq(devices.id, id))
+        .returning(deviceColumns);
+      if (row.publicKey !== null) {
+        events.add({
+          type: 'device.keyUnpinned',
+          payload: { deviceId: id },
+          deviceId: id,
+          tenantId: row.tenantId,
+        });
+      }
+      return updated!;
     });
   }
 
@@ -193,7 +263,10 @@ export class DeviceManager {
         .set({ deletedAt: sql`now()`, pushToken: null, updatedAt: sql`now()` })
         .where(eq(devices.id, id))
         .returning(deviceColumns);
-      await tx.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.deviceId, id), isNull(refreshTokens.revokedAt)));
+      await tx
+        .update(refreshTokens)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(refreshTokens.deviceId, id), isNull(refreshTokens.revokedAt)));
       events.add({ type: 'device.deleted', payload: { deviceId: id }, deviceId: id, tenantId: row.tenantId });
       return updated!;
     });
@@ -209,23 +282,28 @@ export class DeviceManager {
         .set({ policyId, updatedAt: sql`now()` })
         .where(eq(devices.id, id))
         .returning(deviceColumns);
-      events.add({ type: 'device.policyAssigned', payload: { deviceId: id, policyId }, deviceId: id, tenantId: row.tenantId });
+      events.add({
+        type: 'device.policyAssigned',
+        payload: { deviceId: id, policyId },
+        deviceId: id,
+        tenantId: row.tenantId,
+      });
       return updated!;
     });
   }
 
   async addToGroup(id: string, groupId: string, scope: TenantScope = {}): Promise<Device> {
-    return this.changeGroups(id, scope, async (tx, current) => [...new Set([...current, groupId])]);
+    return this.changeGroups(id, scope, (current) => [...new Set([...current, groupId])]);
   }
 
   async removeFromGroup(id: string, groupId: string, scope: TenantScope = {}): Promise<Device> {
-    return this.changeGroups(id, scope, async (_tx, current) => current.filter((g) => g !== groupId));
+    return this.changeGroups(id, scope, (current) => current.filter((g) => g !== groupId));
   }
 
   /** Replaces the device's group memberships. */
   async setGroups(id: string, groupIds: string[], scope: TenantScope = {}): Promise<Device> {
     const wanted = parseInput(z.array(idSchema).max(100), groupIds, 'groupIds');
-    return this.changeGroups(id, scope, async () => [...new Set(wanted)]);
+    return this.changeGroups(id, scope, () => [...new Set(wanted)]);
   }
 
   async getEffectivePolicy(id: string, scope: TenantScope = {}): Promise<EffectivePolicy> {
@@ -269,7 +347,12 @@ export class DeviceManager {
   /** Moves a device along its status state machine, or throws InvalidTransitionError. */
   async setStatus(id: string, to: DeviceStatus, scope: TenantScope = {}): Promise<Device> {
     return this.transition(id, to, scope, {}, (row, events) => {
-      events.add({ type: 'device.updated', payload: { deviceId: id, changes: ['status'] }, deviceId: id, tenantId: row.tenantId });
+      events.add({
+        type: 'device.updated',
+        payload: { deviceId: id, changes: ['status'] },
+        deviceId: id,
+        tenantId: row.tenantId,
+      });
     });
   }
 
@@ -307,7 +390,11 @@ export class DeviceManager {
   private async mutate(
     id: string,
     scope: TenantScope,
-    fn: (tx: MDMExecutor, row: Omit<DeviceRow, 'search'>, events: EventSink) => Promise<Omit<DeviceRow, 'search'>>,
+    fn: (
+      tx: MDMExecutor,
+      row: Omit<DeviceRow, 'search'>,
+      events: EventSink,
+    ) => Promise<Omit<DeviceRow, 'search'>>,
   ): Promise<Device> {
     return this.ctx.transact(async (tx, events) => {
       const row = await this.findRow(tx, id, scope, true);
@@ -354,33 +441,52 @@ export class DeviceManager {
   private async changeGroups(
     id: string,
     scope: TenantScope,
-    next: (tx: MDMExecutor, current: string[]) => Promise<string[]>,
+    next: (current: string[]) => string[],
   ): Promise<Device> {
     return this.mutate(id, scope, async (tx, row, events) => {
       const current = (await this.groupIdsOf(tx, [id])).get(id) ?? [];
-      const wanted = await next(tx, current);
+      const wanted = next(current);
       const added = wanted.filter((g) => !current.includes(g));
       const removed = current.filter((g) => !wanted.includes(g));
       if (added.length > 0) {
         const found = await tx
           .select({ id: groups.id })
           .from(groups)
-          .where(and(inArray(groups.id, added), row.tenantId ? eq(groups.tenantId, row.tenantId) : undefined));
+          .where(
+            and(inArray(groups.id, added), row.tenantId ? eq(groups.tenantId, row.tenantId) : undefined),
+          );
         const missing = added.find((g) => !found.some((f) => f.id === g));
         if (missing) throw new NotFoundError('group', missing);
         await tx.insert(deviceGroups).values(added.map((groupId) => ({ deviceId: id, groupId })));
       }
       if (removed.length > 0) {
-        await tx.delete(deviceGroups).where(and(eq(deviceGroups.deviceId, id), inArray(deviceGroups.groupId, removed)));
+        await tx
+          .delete(deviceGroups)
+          .where(and(eq(deviceGroups.deviceId, id), inArray(deviceGroups.groupId, removed)));
       }
       for (const groupId of added) {
-        events.add({ type: 'group.memberAdded', payload: { groupId, deviceId: id }, deviceId: id, tenantId: row.tenantId });
+        events.add({
+          type: 'group.memberAdded',
+          payload: { groupId, deviceId: id },
+          deviceId: id,
+          tenantId: row.tenantId,
+        });
       }
       for (const groupId of removed) {
-        events.add({ type: 'group.memberRemoved', payload: { groupId, deviceId: id }, deviceId: id, tenantId: row.tenantId });
+        events.add({
+          type: 'group.memberRemoved',
+          payload: { groupId, deviceId: id },
+          deviceId: id,
+          tenantId: row.tenantId,
+        });
       }
       if (added.length + removed.length > 0) {
-        events.add({ type: 'device.groupsChanged', payload: { deviceId: id, groupIds: wanted }, deviceId: id, tenantId: row.tenantId });
+        events.add({
+          type: 'device.groupsChanged',
+          payload: { deviceId: id, groupIds: wanted },
+          deviceId: id,
+          tenantId: row.tenantId,
+        });
       }
       return row;
     });

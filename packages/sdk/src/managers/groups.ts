@@ -52,7 +52,11 @@ export class GroupManager {
           metadata: data.metadata ?? {},
         })
         .returning();
-      events.add({ type: 'group.created', payload: { groupId: id, name: data.name }, tenantId: data.tenantId ?? null });
+      events.add({
+        type: 'group.created',
+        payload: { groupId: id, name: data.name },
+        tenantId: data.tenantId ?? null,
+      });
       return groupFromRow(row!);
     });
   }
@@ -107,17 +111,23 @@ export class GroupManager {
   async delete(id: string, scope: TenantScope = {}): Promise<void> {
     await this.ctx.transact(async (tx, events) => {
       const current = await this.requireGroup(tx, id, scope);
-      const [children] = await tx.select({ n: sql<number>`count(*)::int` }).from(groups).where(eq(groups.parentId, id));
+      const [children] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(groups)
+        .where(eq(groups.parentId, id));
       const [members] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(deviceGroups)
         .where(eq(deviceGroups.groupId, id));
       if ((children?.n ?? 0) > 0 || (members?.n ?? 0) > 0) {
-        throw new ConflictError(`group ${id} has ${children?.n ?? 0} child group(s) and ${members?.n ?? 0} device(s)`, {
-          reason: 'GROUP_NOT_EMPTY',
-          children: children?.n ?? 0,
-          devices: members?.n ?? 0,
-        });
+        throw new ConflictError(
+          `group ${id} has ${children?.n ?? 0} child group(s) and ${members?.n ?? 0} device(s)`,
+          {
+            reason: 'GROUP_NOT_EMPTY',
+            children: children?.n ?? 0,
+            devices: members?.n ?? 0,
+          },
+        );
       }
       await tx.delete(groups).where(eq(groups.id, id));
       events.add({ type: 'group.deleted', payload: { groupId: id }, tenantId: current.tenantId });

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { MDMContext } from '../context.js';
 import type { MDMExecutor } from '../db/adapter.js';
 import { devices, groups, policies, policyVersions } from '../db/schema/index.js';
+import { newId } from '../domain/ids.js';
 import {
   type EffectivePolicy,
   type Policy,
@@ -11,7 +12,6 @@ import {
   policyCreateSchema,
   policyUpdateSchema,
 } from '../domain/policy.js';
-import { newId } from '../domain/ids.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { stableHash } from '../util/stable-hash.js';
 import { parseInput } from '../util/validate.js';
@@ -65,7 +65,11 @@ export class PolicyManager {
         tenantId: data.tenantId ?? null,
       });
       if (data.isDefault) {
-        events.add({ type: 'policy.defaultChanged', payload: { policyId: id }, tenantId: data.tenantId ?? null });
+        events.add({
+          type: 'policy.defaultChanged',
+          payload: { policyId: id },
+          tenantId: data.tenantId ?? null,
+        });
       }
       return policyFromRow(row!);
     });
@@ -178,7 +182,11 @@ export class PolicyManager {
   }
 
   /** Restores the settings of an earlier version as a new version (history is never rewritten). */
-  async rollback(id: string, toVersion: number, options: { by?: string } & TenantScope = {}): Promise<Policy> {
+  async rollback(
+    id: string,
+    toVersion: number,
+    options: { by?: string } & TenantScope = {},
+  ): Promise<Policy> {
     return this.ctx.transact(async (tx, events) => {
       const current = await this.lockPolicy(tx, id, options);
       const [target] = await tx
@@ -214,7 +222,8 @@ export class PolicyManager {
     await this.ctx.transact(async (tx, events) => {
       const tenantId = id ? (await this.lockPolicy(tx, id, scope)).tenantId : (scope.tenantId ?? null);
       await this.clearDefault(tx, tenantId);
-      if (id) await tx.update(policies).set({ isDefault: true, updatedAt: sql`now()` }).where(eq(policies.id, id));
+      if (id)
+        await tx.update(policies).set({ isDefault: true, updatedAt: sql`now()` }).where(eq(policies.id, id));
       events.add({ type: 'policy.defaultChanged', payload: { policyId: id }, tenantId });
     });
   }
@@ -242,31 +251,9 @@ export class PolicyManager {
    * 4. else none.
    */
   async resolveForDevice(deviceId: string, db: MDMExecutor = this.ctx.db): Promise<EffectivePolicy> {
-    const result = await db.execute<{ source: string; policy_id: string; group_id: string | null }>(sql`
-      with recursive dev as (
-        select id, policy_id, tenant_id from mdm_devices where id = ${deviceId}
-      ),
-      chain as (
-        select g.id as member_id, g.name as member_name, g.priority, g.parent_id, g.policy_id, 0 as depth
-          from mdm_device_groups dg join mdm_groups g on g.id = dg.group_id
-          where dg.device_id = ${deviceId}
-        union all
-        select c.member_id, c.member_name, c.priority, p.parent_id, p.policy_id, c.depth + 1
-          from chain c join mdm_groups p on p.id = c.parent_id
-          where c.policy_id is null and c.depth < 32
-      ),
-      candidates as (
-        select 1 as rank, 'device' as source, policy_id, null::text as group_id, 0 as priority, '' as name
-          from dev where policy_id is not null
-        union all
-        select 2, 'group', policy_id, member_id, priority, member_name from chain where policy_id is not null
-        union all
-        select 3, 'default', p.id, null, 0, '' from mdm_policies p, dev
-          where p.is_default and coalesce(p.tenant_id, '') = coalesce(dev.tenant_id, '')
-      )
-      select source, policy_id, group_id from candidates
-        order by rank, priority, name, group_id
-        limit 1
+    const result = await db.execute(sql`
+      with recursive ${effectivePolicyCtes(sql`select id, policy_id, tenant_id from mdm_devices where id = ${deviceId}`)}
+      select source, policy_id, group_id from effective_policy
     `);
     const rows = (result as unknown as { rows?: unknown[] }).rows ?? (result as unknown as unknown[]);
     const hit = rows[0] as { source: string; policy_id: string; group_id: string | null } | undefined;
@@ -295,7 +282,43 @@ export class PolicyManager {
       .update(policies)
       .set({ isDefault: false, updatedAt: sql`now()` })
       .where(
-        and(eq(policies.isDefault, true), tenantId ? eq(policies.tenantId, tenantId) : isNull(policies.tenantId)),
+        and(
+          eq(policies.isDefault, true),
+          tenantId ? eq(policies.tenantId, tenantId) : isNull(policies.tenantId),
+        ),
       );
   }
+}
+
+/**
+ * The policy resolution of `resolveForDevice` as SQL, for any set of devices at once: CTEs (to follow
+ * `with recursive`) that end in `effective_policy(device_id, source, policy_id, group_id)`, one row per device
+ * that has an effective policy. `devicesQuery` selects `id, policy_id, tenant_id` from `mdm_devices`. The
+ * heartbeat folds this into its batch statement, so a policy change reaches devices without any cache.
+ */
+export function effectivePolicyCtes(devicesQuery: SQL): SQL {
+  return sql`
+    ep_dev as (${devicesQuery}),
+    ep_chain as (
+      select dg.device_id, g.id as member_id, g.name as member_name, g.priority, g.parent_id, g.policy_id, 0 as depth
+        from mdm_device_groups dg join mdm_groups g on g.id = dg.group_id
+        where dg.device_id in (select id from ep_dev)
+      union all
+      select c.device_id, c.member_id, c.member_name, c.priority, p.parent_id, p.policy_id, c.depth + 1
+        from ep_chain c join mdm_groups p on p.id = c.parent_id
+        where c.policy_id is null and c.depth < 32
+    ),
+    ep_candidates as (
+      select id as device_id, 1 as rank, 'device' as source, policy_id, null::text as group_id, 0 as priority, '' as name
+        from ep_dev where policy_id is not null
+      union all
+      select device_id, 2, 'group', policy_id, member_id, priority, member_name from ep_chain where policy_id is not null
+      union all
+      select d.id, 3, 'default', p.id, null, 0, '' from ep_dev d join mdm_policies p
+        on p.is_default and coalesce(p.tenant_id, '') = coalesce(d.tenant_id, '')
+    ),
+    effective_policy as (
+      select distinct on (device_id) device_id, source, policy_id, group_id from ep_candidates
+        order by device_id, rank, priority, name, group_id
+    )`;
 }

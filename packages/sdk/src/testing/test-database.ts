@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { PGlite } from '@electric-sql/pglite';
 import type { DatabaseAdapter } from '../db/adapter.js';
 import { postgresAdapter } from '../db/drizzle/node-postgres.js';
-import { pgliteAdapter } from '../db/drizzle/pglite.js';
+import { pgliteClientAdapter } from '../db/drizzle/pglite.js';
 
 export type TestDriver = 'postgres' | 'pglite';
 
 /** The server used by tests; CI and developer machines run Postgres on 127.0.0.1:5432 with trust auth. */
-export const testPostgresUrl = process.env.OPENMDM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const testPostgresUrl =
+  process.env.OPENMDM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   driver: TestDriver;
@@ -16,6 +18,23 @@ export interface TestDatabase {
   url: string | null;
   /** Closes the adapter and drops the throwaway database. */
   drop(): Promise<void>;
+}
+
+let pgliteImage: Promise<Blob> | null = null;
+
+/**
+ * PGlite's first start (WASM compile + initdb) takes seconds; a migrated data directory is built once per
+ * process and every test database starts from a copy of it.
+ */
+function migratedPgliteImage(): Promise<Blob> {
+  pgliteImage ??= (async () => {
+    const seed = new PGlite();
+    await pgliteClientAdapter(seed).migrate();
+    const image = await seed.dumpDataDir('none');
+    await seed.close();
+    return image;
+  })();
+  return pgliteImage;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -30,7 +49,9 @@ function withDatabase(url: string, database: string): string {
  */
 export async function createTestDatabase(driver: TestDriver): Promise<TestDatabase> {
   if (driver === 'pglite') {
-    const adapter = pgliteAdapter();
+    const adapter = pgliteClientAdapter(new PGlite({ loadDataDir: await migratedPgliteImage() }), {
+      ownsClient: true,
+    });
     return { driver, adapter, url: null, drop: () => adapter.close() };
   }
   const pg = createRequire(import.meta.url)('pg') as typeof import('pg');

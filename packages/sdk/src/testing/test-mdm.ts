@@ -14,7 +14,10 @@ export const testSecrets = {
 } as const;
 
 /** An MDM instance on a fresh, migrated database of the given driver. */
-export async function createTestMDM(driver: TestDriver, config: Omit<MDMConfig, 'database'> = {}): Promise<TestMDM> {
+export async function createTestMDM(
+  driver: TestDriver,
+  config: Omit<MDMConfig, 'database'> = {},
+): Promise<TestMDM> {
   const database = await createTestDatabase(driver);
   const mdm = createMDM({
     enrollment: { deviceSecret: testSecrets.deviceSecret },

@@ -14,7 +14,11 @@ export function drizzleAdapter(db: { $client: unknown }): DatabaseAdapter {
   if (client && typeof (client as PGlite).listen === 'function' && 'waitReady' in (client as object)) {
     return pgliteClientAdapter(client as PGlite);
   }
-  if (client && typeof (client as Pool).connect === 'function' && typeof (client as Pool).query === 'function') {
+  if (
+    client &&
+    typeof (client as Pool).connect === 'function' &&
+    typeof (client as Pool).query === 'function'
+  ) {
     if (!('totalCount' in (client as object))) {
       throw new MDMError(
         'UNSUPPORTED_DATABASE',

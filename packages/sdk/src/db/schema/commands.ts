@@ -38,18 +38,12 @@ export const commands = pgTable(
     uniqueIndex('mdm_commands_idempotency_idx').on(t.deviceId, t.idempotencyKey),
     index('mdm_commands_device_idx').on(t.deviceId, t.createdAt),
     // The heartbeat's queue lookup: a device's open commands only.
-    index('mdm_commands_open_idx')
-      .on(t.deviceId, t.createdAt)
-      .where(sql`${t.status} in ('pending', 'sent')`),
-    index('mdm_commands_expiry_idx')
-      .on(t.expiresAt)
-      .where(sql`${t.status} in ('pending', 'sent')`),
+    index('mdm_commands_open_idx').on(t.deviceId, t.createdAt).where(sql`${t.status} in ('pending', 'sent')`),
+    index('mdm_commands_expiry_idx').on(t.expiresAt).where(sql`${t.status} in ('pending', 'sent')`),
     index('mdm_commands_push_idx')
       .on(t.nextPushAt)
       .where(sql`${t.status} = 'pending' and ${t.nextPushAt} is not null`),
-    index('mdm_commands_ack_idx')
-      .on(t.acknowledgedAt)
-      .where(sql`${t.status} = 'acknowledged'`),
+    index('mdm_commands_ack_idx').on(t.acknowledgedAt).where(sql`${t.status} = 'acknowledged'`),
     index('mdm_commands_status_idx').on(t.status, t.createdAt),
     index('mdm_commands_batch_idx').on(t.batchId),
     index('mdm_commands_created_idx').on(t.createdAt, t.id),

@@ -72,5 +72,8 @@ export const deviceGroups = pgTable(
     groupId: text('group_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.groupId] }), index('mdm_device_groups_group_idx').on(t.groupId)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.groupId] }),
+    index('mdm_device_groups_group_idx').on(t.groupId),
+  ],
 );

@@ -1,5 +1,6 @@
 export * from './apps.js';
 export * from './audit.js';
+export * from './batches.js';
 export * from './commands.js';
 export * from './devices.js';
 export * from './enrollment.js';

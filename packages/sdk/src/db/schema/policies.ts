@@ -1,5 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { PolicySettings } from '../../domain/policy-settings.js';
 import { createdAt, updatedAt } from './columns.js';
 
@@ -20,9 +20,7 @@ export const policies = pgTable(
   (t) => [
     index('mdm_policies_tenant_idx').on(t.tenantId, t.name),
     // One default policy per tenant (the null tenant is the single-tenant fleet).
-    uniqueIndex('mdm_policies_default_idx')
-      .on(sql`coalesce(${t.tenantId}, '')`)
-      .where(sql`${t.isDefault}`),
+    uniqueIndex('mdm_policies_default_idx').on(sql`coalesce(${t.tenantId}, '')`).where(sql`${t.isDefault}`),
   ],
 );
 

@@ -42,9 +42,11 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('mdm_webhook_deliveries_event_endpoint_idx').on(t.eventId, t.endpointId),
-    index('mdm_webhook_deliveries_due_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} = 'pending'`),
+    index('mdm_webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('mdm_webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+    // The delivery worker's head-of-line check: a device's pending deliveries to one endpoint, by event id.
+    index('mdm_webhook_deliveries_order_idx')
+      .on(t.endpointId, t.deviceId, t.eventId)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
