@@ -1,0 +1,18 @@
+import { DeviceAccessDeniedError } from './errors.js';
+
+/** Device statuses that may talk to the server; `pending` devices heartbeat while they await approval. */
+export const activeDeviceStatuses = ['pending', 'enrolled', 'unenrolling'] as const;
+
+/** Device statuses that receive commands and policy (an unapproved device is not managed yet). */
+export const managedDeviceStatuses = ['enrolled', 'unenrolling'] as const;
+
+/** Why a device may not talk to the server, or null when it may. One rule for every request. */
+export function deviceAccessError(
+  deviceId: string,
+  row: { status: string; deletedAt: Date | null } | undefined,
+): DeviceAccessDeniedError | null {
+  if (!row || row.deletedAt !== null) return new DeviceAccessDeniedError(deviceId, 'DEVICE_NOT_FOUND');
+  if (row.status === 'blocked') return new DeviceAccessDeniedError(deviceId, 'DEVICE_BLOCKED');
+  if (row.status === 'unenrolled') return new DeviceAccessDeniedError(deviceId, 'DEVICE_UNENROLLED');
+  return null;
+}
