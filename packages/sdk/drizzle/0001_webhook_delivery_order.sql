@@ -1,0 +1,1 @@
+CREATE INDEX "mdm_webhook_deliveries_order_idx" ON "mdm_webhook_deliveries" USING btree ("endpoint_id","device_id","event_id") WHERE "mdm_webhook_deliveries"."status" = 'pending';

@@ -1,0 +1,47 @@
+import type { MDMContext } from '../context.js';
+import type { CommandManager } from '../managers/commands.js';
+import type { PushDispatcher } from '../push/dispatcher.js';
+import type { WebhookDeliveryWorker } from '../webhooks/delivery-worker.js';
+import { failStuckAcknowledged } from './ack-watchdog.js';
+import type { JobRunner } from './job-runner.js';
+import type { JobsSettings } from './options.js';
+import { pruneExpiredCredentials } from './prune.js';
+
+const batch = 500;
+
+/** The SDK's own jobs: command expiry, the ack watchdog, push retries, webhook delivery and pruning. */
+export function registerBuiltinJobs(
+  runner: JobRunner,
+  deps: {
+    ctx: MDMContext;
+    commands: CommandManager;
+    settings: JobsSettings;
+    push: PushDispatcher | null;
+    webhooks: WebhookDeliveryWorker;
+  },
+): void {
+  const { ctx, commands, settings, push, webhooks } = deps;
+  const every = settings.intervalsMs;
+  runner.add({
+    name: 'commands.expire',
+    intervalMs: every['commands.expire'],
+    batchSize: batch,
+    run: () => commands.expireDue(batch),
+  });
+  runner.add({
+    name: 'commands.ackWatchdog',
+    intervalMs: every['commands.ackWatchdog'],
+    batchSize: batch,
+    run: () => failStuckAcknowledged(ctx, settings.ackTimeoutSeconds, batch),
+  });
+  if (push) {
+    runner.add({ name: 'push.retry', intervalMs: every['push.retry'], run: () => push.dispatchDue() });
+  }
+  runner.add({ name: 'webhooks.deliver', intervalMs: every['webhooks.deliver'], run: () => webhooks.pump() });
+  runner.add({
+    name: 'enrollment.prune',
+    intervalMs: every['enrollment.prune'],
+    batchSize: 1000,
+    run: () => pruneExpiredCredentials(ctx, 1000),
+  });
+}

@@ -1,0 +1,4 @@
+export { failStuckAcknowledged } from './ack-watchdog.js';
+export { type Job, JobRunner, type JobStatus } from './job-runner.js';
+export { type BuiltinJobName, builtinJobNames, type JobsConfig } from './options.js';
+export { pruneExpiredCredentials } from './prune.js';
