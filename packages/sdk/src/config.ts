@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DatabaseAdapter } from './db/adapter.js';
-import type { Logger } from './logger.js';
 import type { JobsConfig } from './jobs/options.js';
+import type { Logger } from './logger.js';
 import type {
   AdminOperation,
   AgentRoute,
@@ -11,6 +11,7 @@ import type {
   PluginMigration,
   PolicySettingsValidator,
 } from './plugins/types.js';
+import type { EnrollmentValidateHook } from './protocol/enrollment-hook.js';
 import type { PushDispatchConfig } from './push/dispatcher.js';
 import type { PushAdapter } from './push/types.js';
 import type { StorageConfig } from './storage/options.js';
@@ -108,7 +109,10 @@ export interface MDMConfig {
   /** Where state lives: `drizzleAdapter(db)`, `postgresAdapter(url)`; an embedded PGlite when omitted. */
   database?: DatabaseAdapter;
   push?: PushAdapter;
-  enrollment?: z.input<typeof mdmOptionsSchema>['enrollment'];
+  /** Enrolment secrets and windows, and an optional `validate` hook that may refuse or shape an enrolment. */
+  enrollment?: NonNullable<z.input<typeof mdmOptionsSchema>['enrollment']> & {
+    validate?: EnrollmentValidateHook;
+  };
   auth?: z.input<typeof mdmOptionsSchema>['auth'];
   plugins?: MDMPlugin[];
   webhooks?: WebhooksConfig;

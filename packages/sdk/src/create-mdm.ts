@@ -1,3 +1,4 @@
+import { installAdminHooks } from './admin/install.js';
 import { type MDMConfig, type MDMOptions, mdmOptionsSchema } from './config.js';
 import { MDMContext } from './context.js';
 import type { DatabaseAdapter } from './db/adapter.js';
@@ -5,13 +6,28 @@ import { pgliteAdapter } from './db/drizzle/pglite.js';
 import type { AnyMDMEvent, MDMEventMap, MDMEventName } from './domain/event.js';
 import { type AnyEventHandler, EventBus, type EventHandler } from './events/event-bus.js';
 import { type EventQuery, queryEvents } from './events/event-store.js';
+import type { JobRunner } from './jobs/job-runner.js';
 import { type Logger, silentLogger } from './logger.js';
 import { AppManager } from './managers/apps.js';
 import { CommandManager } from './managers/commands.js';
 import { DeviceManager } from './managers/devices.js';
 import { GroupManager } from './managers/groups.js';
 import { PolicyManager } from './managers/policies.js';
+import type { AgentRouteTable } from './plugins/agent-routes.js';
+import type { PluginHost } from './plugins/plugin-host.js';
+import {
+  AgentProtocol,
+  type AuthenticatedDevice,
+  type TokenRefreshResult,
+} from './protocol/agent-protocol.js';
+import type { EnrollmentResult } from './protocol/enrollment.js';
+import type { EnrollmentMeta } from './protocol/enrollment-hook.js';
+import type { HeartbeatResponse } from './protocol/heartbeat.js';
+import type { PushDispatcher } from './push/dispatcher.js';
+import { MDMServices } from './services.js';
+import type { StorageManager } from './storage/storage-manager.js';
 import { parseInput } from './util/validate.js';
+import type { WebhookManager } from './webhooks/webhook-manager.js';
 
 export interface MDMInstance {
   readonly devices: DeviceManager;
@@ -44,6 +60,30 @@ export interface MDMInstance {
   close(): Promise<void>;
   /** Internal wiring shared with the protocol layer and plugins. */
   readonly context: MDMContext;
+  /** Enrols a device (spec §3): the body of `POST /agent/enroll`, proven by the fleet HMAC or its pinned key. */
+  enroll(request: unknown, meta?: EnrollmentMeta): Promise<EnrollmentResult>;
+  /** Stores a device's heartbeat and answers its open commands and policy update (spec §4). */
+  processHeartbeat(deviceId: string, body: unknown): Promise<HeartbeatResponse>;
+  /** Verifies a device access token, and that the device is not blocked, unenrolled or deleted. */
+  verifyDeviceToken(token: string): Promise<AuthenticatedDevice>;
+  /** Exchanges a refresh token for a new access token and a rotated refresh token. */
+  refreshDeviceToken(refreshToken: string): Promise<TokenRefreshResult>;
+  /** The device side, scoped to one device: `agent.acknowledge(deviceId, commandId)`, `complete`, `fail` … */
+  readonly agent: AgentProtocol;
+  /** Webhook endpoints and deliveries: create, list, get, update, delete, test, deliveries, replay. */
+  readonly webhooks: WebhookManager;
+  /** Installed plugins: `list`, `get`, `call(plugin, operation, input)`, `store(plugin)`. */
+  readonly plugins: PluginHost;
+  /** Agent routes contributed by plugins; the agent handler serves `agentRoutes.match(method, path)`. */
+  readonly agentRoutes: AgentRouteTable;
+  /** APK hosting: `upload`, `url`, `uploadAppVersion`, `installApp` (throws STORAGE_NOT_CONFIGURED without `storage`). */
+  readonly storage: StorageManager;
+  /** Serves the signed download URLs of `storage` (GET/HEAD); mount it at `storage.publicUrl`. */
+  handleStorageRequest(request: Request): Promise<Response>;
+  /** Push wake-ups (null without a `push` adapter). */
+  readonly push: PushDispatcher | null;
+  /** The background jobs: `status()`, and `runOnce(name)` for hosts that run them on their own schedule. */
+  readonly jobs: JobRunner;
 }
 
 /** Creates an OpenMDM instance. Without a `database`, state lives in an embedded PGlite. */
@@ -57,9 +97,12 @@ export function createMDM(config: MDMConfig = {}): MDMInstance {
     commandTtlSeconds: options.commands.defaultTtlSeconds,
     onlineWindowSeconds: options.devices.onlineWindowSeconds,
   });
+  installAdminHooks(context);
   const policies = new PolicyManager(context);
   const commands = new CommandManager(context);
   const devices = new DeviceManager(context, policies, commands);
+  const agent = new AgentProtocol(context, options, config, commands, policies);
+  const services = new MDMServices(context, config, commands, () => instance);
   let readyPromise: Promise<void> | null = null;
   let closed = false;
 
@@ -74,6 +117,18 @@ export function createMDM(config: MDMConfig = {}): MDMInstance {
     options,
     config,
     context,
+    agent,
+    enroll: (request, meta) => agent.enroll(request, meta),
+    processHeartbeat: (deviceId, body) => agent.heartbeat(deviceId, body),
+    verifyDeviceToken: (token) => agent.authenticate(token),
+    refreshDeviceToken: (refreshToken) => agent.refreshToken({ refreshToken }),
+    webhooks: services.webhooks.manager,
+    plugins: services.plugins,
+    agentRoutes: services.plugins.agentRoutes,
+    storage: services.storage,
+    handleStorageRequest: (request) => services.storage.handleRequest(request),
+    push: services.push,
+    jobs: services.jobs,
     on: ((type: string, handler: AnyEventHandler) => bus.on(type as '*', handler)) as MDMInstance['on'],
     off: ((type: string, handler: AnyEventHandler) => bus.off(type as '*', handler)) as MDMInstance['off'],
     async emit(type, payload, refs = {}) {
@@ -87,6 +142,7 @@ export function createMDM(config: MDMConfig = {}): MDMInstance {
     ready() {
       readyPromise ??= (async () => {
         await database.migrate();
+        await services.start();
         logger.info({ driver: database.driver }, 'openmdm ready');
       })();
       return readyPromise;
@@ -95,6 +151,8 @@ export function createMDM(config: MDMConfig = {}): MDMInstance {
       if (closed) return;
       closed = true;
       await readyPromise?.catch(() => {});
+      await agent.drain();
+      await services.stop();
       await database.close();
     },
   };

@@ -1,3 +1,5 @@
+export * from './admin/index.js';
+export * from './agent-http/index.js';
 export type { MDMConfig, MDMOptions, MDMPlugin, WebhookEndpointConfig } from './config.js';
 export { mdmOptionsSchema } from './config.js';
 export type { EventSink } from './context.js';
@@ -21,10 +23,26 @@ export * from './domain/telemetry.js';
 export * from './errors.js';
 export type { AnyEventHandler, EventHandler } from './events/event-bus.js';
 export type { EventQuery } from './events/event-store.js';
+export * from './jobs/index.js';
 export { type Logger, silentLogger } from './logger.js';
 export { AppManager } from './managers/apps.js';
 export { CommandManager, type DeviceScope } from './managers/commands.js';
 export { type DeviceCreateInput, DeviceManager, deviceCreateSchema } from './managers/devices.js';
 export { GroupManager } from './managers/groups.js';
 export { PolicyManager, type TenantScope } from './managers/policies.js';
+export * from './plugins/index.js';
+export * from './protocol/index.js';
+export {
+  type PushDispatchConfig,
+  PushDispatcher,
+  type PushDispatchStats,
+} from './push/dispatcher.js';
 export * from './push/types.js';
+export * from './storage/index.js';
+export * from './webhooks/index.js';
+export {
+  webhookCreateSchema,
+  webhookDeliveryQuerySchema,
+  webhookDeliveryStatuses,
+  webhookUpdateSchema,
+} from './webhooks/types.js';

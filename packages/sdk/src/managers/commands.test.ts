@@ -15,7 +15,8 @@ describe.each(['postgres', 'pglite'] as const)('command state machine on %s', (d
   let otherDeviceId: string;
 
   beforeAll(async () => {
-    t = await createTestMDM(driver);
+    // the expiry job would race the explicit expireDue() below
+    t = await createTestMDM(driver, { jobs: { enabled: false } });
     mdm = t.mdm;
     deviceId = (await mdm.devices.create({ model: 'Pixel 7' })).id;
     otherDeviceId = (await mdm.devices.create({ model: 'Pixel 8' })).id;

@@ -25,6 +25,7 @@ import { timestampCursorValue, timestampFromCursor } from '../util/keyset.js';
 import { stableStringify } from '../util/stable-hash.js';
 import { parseInput } from '../util/validate.js';
 import { type CommandRow, commandFromRow } from './command-row.js';
+import type { TenantScope } from './policies.js';
 
 const resultInputSchema = z.strictObject({
   success: z.boolean(),
@@ -147,9 +148,10 @@ export class CommandManager {
     return commandFromRow(row);
   }
 
-  async list(query: CommandListQuery = {}): Promise<Page<Command>> {
+  async list(query: CommandListQuery = {}, scope: TenantScope = {}): Promise<Page<Command>> {
     const q = parseInput(commandListQuerySchema, query, 'command list');
     const conditions: SQL[] = [];
+    if (scope.tenantId) conditions.push(eq(commands.tenantId, scope.tenantId));
     if (q.deviceId) conditions.push(eq(commands.deviceId, q.deviceId));
     if (q.type?.length) conditions.push(inArray(commands.type, q.type));
     if (q.status?.length) conditions.push(inArray(commands.status, q.status));

@@ -35,6 +35,11 @@ export class PolicyManager {
 
   async create(input: PolicyCreateInput): Promise<Policy> {
     const data = parseInput(policyCreateSchema, input, 'policy');
+    await this.ctx.validatePolicySettings({
+      settings: data.settings,
+      policyId: null,
+      tenantId: data.tenantId ?? null,
+    });
     const settingsHash = stableHash(data.settings);
     return this.ctx.transact(async (tx, events) => {
       const id = newId('pol');
@@ -102,6 +107,13 @@ export class PolicyManager {
     const data = parseInput(policyUpdateSchema, input, 'policy update');
     return this.ctx.transact(async (tx, events) => {
       const current = await this.lockPolicy(tx, id, scope);
+      if (data.settings) {
+        await this.ctx.validatePolicySettings({
+          settings: data.settings,
+          policyId: id,
+          tenantId: current.tenantId,
+        });
+      }
       const settingsHash = data.settings ? stableHash(data.settings) : current.settingsHash;
       const settingsChanged = settingsHash !== current.settingsHash;
       const version = settingsChanged ? current.version + 1 : current.version;

@@ -79,7 +79,11 @@ export function postgresAdapter(connection: string | PoolConfig): DatabaseAdapte
   // pg is an optional peer dependency: loaded only by hosts that use it.
   const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
   const config: PoolConfig = typeof connection === 'string' ? { connectionString: connection } : connection;
-  return nodePostgresAdapter(new pg.Pool({ max: 10, ...config }), { ownsPool: true });
+  const pool = new pg.Pool({ max: 10, ...config });
+  // An idle client that loses its connection (server restart, forced disconnect) is replaced by the pool;
+  // without a listener its error would crash the process.
+  pool.on('error', () => {});
+  return nodePostgresAdapter(pool, { ownsPool: true });
 }
 
 export function quoteIdent(name: string): string {
