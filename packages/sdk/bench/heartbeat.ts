@@ -144,7 +144,10 @@ function startServer(kind: 'bare' | 'openmdm'): Promise<{ child: ChildProcess; r
     fileURLToPath(import.meta.url),
     ['--serve', kind, '--devices', String(DEVICES), '--apps', String(APPS)],
     {
-      execArgv: process.execArgv,
+      execArgv: [
+        ...process.execArgv,
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );

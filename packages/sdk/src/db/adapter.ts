@@ -13,6 +13,12 @@ export type MDMTransaction = PgTransaction<
 /** Either the database or an open transaction: what every query helper accepts. */
 export type MDMExecutor = MDMDatabase | MDMTransaction;
 
+export interface PreparedStatement {
+  name?: string;
+  text: string;
+  values: unknown[];
+}
+
 /**
  * What the SDK needs from a database. The managers speak Drizzle's pg-core query builder, so one adapter
  * works for every Postgres driver Drizzle supports; the adapter adds what differs between drivers:
@@ -23,6 +29,11 @@ export interface DatabaseAdapter {
   readonly driver: string;
   readonly db: MDMDatabase;
   transaction<T>(fn: (tx: MDMTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs one hot statement, already compiled to text, on `executor` (the database or an open transaction).
+   * With a `name`, drivers that can (node-postgres) prepare it once per connection and reuse its plan.
+   */
+  query<R = Record<string, unknown>>(executor: MDMExecutor, statement: PreparedStatement): Promise<R[]>;
   /** Applies the committed SQL migrations; safe to call on every start and from several instances. */
   migrate(): Promise<void>;
   /** Subscribes to a Postgres NOTIFY channel; resolves to an unsubscribe function. */

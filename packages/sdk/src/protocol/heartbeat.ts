@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MDMContext } from '../context.js';
+import type { PreparedStatement } from '../db/adapter.js';
 import { devices } from '../db/schema/index.js';
 import type { AnyMDMEvent } from '../domain/event.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
@@ -123,11 +125,11 @@ export class HeartbeatProcessor {
     // The statement appends the events itself; the in-transaction hooks (webhook outbox, audit) still see
     // them before the commit and the bus after it, as with `ctx.transact`.
     const { rows, stored } = await this.ctx.database.transaction(async (tx) => {
-      const result = await tx.execute(batchStatement(input));
-      const list =
-        (result as unknown as { rows?: { result: BatchResult }[] }).rows ??
-        (result as unknown as { result: BatchResult }[]);
-      const batch = list[0]!.result;
+      const [first] = await this.ctx.database.query<{ result: BatchResult }>(
+        tx,
+        compiledBatchStatement(input),
+      );
+      const batch = first!.result;
       const stored = (batch.events ?? []).map(eventFromResult);
       for (const hook of this.ctx.eventsStoredHooks) await hook(tx, stored);
       return { rows: batch.devices ?? [], stored };
@@ -230,6 +232,23 @@ function eventFromResult(e: EventResult): AnyMDMEvent {
   } as AnyMDMEvent;
 }
 
+const INPUT_PLACEHOLDER = '\u0000openmdm-heartbeat-input';
+let compiled: { text: string; values: unknown[]; inputAt: number } | null = null;
+
+/**
+ * The batch statement compiled once: its text never changes, so the driver prepares it once per connection
+ * (a cached plan for a large recursive statement) and each batch only sends its JSON parameter.
+ */
+function compiledBatchStatement(input: string): PreparedStatement {
+  if (!compiled) {
+    const query = new PgDialect().sqlToQuery(batchStatement(INPUT_PLACEHOLDER));
+    compiled = { text: query.sql, values: query.params, inputAt: query.params.indexOf(INPUT_PLACEHOLDER) };
+  }
+  const values = [...compiled.values];
+  values[compiled.inputAt] = input;
+  return { name: 'openmdm_heartbeat_batch', text: compiled.text, values };
+}
+
 const active = sql.raw(activeDeviceStatuses.map((s) => `'${s}'`).join(', '));
 const managed = sql.raw(managedDeviceStatuses.map((s) => `'${s}'`).join(', '));
 
@@ -253,6 +272,8 @@ function batchStatement(input: string) {
         select d.id, d.status, d.policy_id, d.tenant_id, d.apps_hash, d.reported_policy_version, d.applied_policy_id
           from mdm_devices d
           where d.id = hb.id and d.deleted_at is null and d.status in (${active})
+          -- keeps the lookup a primary-key probe per heartbeat; unlimited, the planner may hash-join all devices
+          limit 1
       ) d
     ),
     ${effectivePolicyCtes(sql`select id, policy_id, tenant_id from hb_old`)},

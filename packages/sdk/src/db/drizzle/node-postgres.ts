@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { DatabaseAdapter, MDMDatabase, MDMTransaction } from '../adapter.js';
 import * as schema from '../schema/index.js';
+import { driverClient } from './driver-client.js';
 import { migrationsFolder, migrationsSchema, migrationsTable } from './migrations-folder.js';
 
 // A fixed key for pg_advisory_lock, so concurrent instances run the migrations one at a time.
@@ -31,6 +32,16 @@ export function nodePostgresAdapter(pool: Pool, options: { ownsPool?: boolean } 
     driver: 'node-postgres',
     db: db as unknown as MDMDatabase,
     transaction: (fn) => db.transaction((tx) => fn(tx as unknown as MDMTransaction)),
+    async query(executor, statement) {
+      // Inside a transaction, drizzle's session holds the checked-out PoolClient; outside, use the pool.
+      const client = executor === db ? pool : driverClient<PoolClient>(executor);
+      const result = await client.query(
+        statement.name
+          ? { name: statement.name, text: statement.text, values: statement.values }
+          : { text: statement.text, values: statement.values },
+      );
+      return result.rows;
+    },
     async migrate() {
       const client = await pool.connect();
       try {

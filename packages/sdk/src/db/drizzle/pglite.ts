@@ -3,6 +3,7 @@ import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { DatabaseAdapter, MDMDatabase, MDMTransaction } from '../adapter.js';
 import * as schema from '../schema/index.js';
+import { driverClient } from './driver-client.js';
 import { migrationsFolder, migrationsSchema, migrationsTable } from './migrations-folder.js';
 
 export function pgliteClientAdapter(client: PGlite, options: { ownsClient?: boolean } = {}): DatabaseAdapter {
@@ -11,6 +12,11 @@ export function pgliteClientAdapter(client: PGlite, options: { ownsClient?: bool
     driver: 'pglite',
     db: db as unknown as MDMDatabase,
     transaction: (fn) => db.transaction((tx) => fn(tx as unknown as MDMTransaction)),
+    async query(executor, statement) {
+      const target = executor === db ? client : driverClient<Pick<PGlite, 'query'>>(executor);
+      const result = await target.query(statement.text, statement.values);
+      return result.rows as never[];
+    },
     async migrate() {
       await migrate(db, { migrationsFolder, migrationsTable, migrationsSchema });
     },
