@@ -1,6 +1,8 @@
 import type { HttpBindings } from '@hono/node-server';
 import { type AgentHandlerOptions, createAgentHandler, type MDMInstance } from '@openmdm/sdk';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
+import { createAdminRouter, hostContext } from './admin-router.js';
 import { createDemoApk } from './demo-apk.js';
 
 export interface HostAppOptions {
@@ -21,12 +23,22 @@ export function createHostApp({ mdm, agentBasePath = '/mdm', enrollRateLimit }: 
     ...(enrollRateLimit !== undefined ? { enrollRateLimit } : {}),
   });
   const apk = createDemoApk();
+  const adminRouter = createAdminRouter(mdm);
 
   app.get('/', (c) =>
     c.json({
       service: 'openmdm example host',
       agentRoutes: `${agentBasePath}/agent/*`,
       health: `${agentBasePath}/healthz`,
+      admin: '/trpc (tRPC, Authorization: Bearer demo-admin)',
+    }),
+  );
+  app.all('/trpc/*', (c) =>
+    fetchRequestHandler({
+      endpoint: '/trpc',
+      req: c.req.raw,
+      router: adminRouter,
+      createContext: ({ req }) => hostContext(req),
     }),
   );
   app.get(

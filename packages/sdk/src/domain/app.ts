@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import { idSchema, metadataSchema } from './common.js';
+import { androidPackageNameSchema, idSchema, metadataSchema, sha256HexSchema } from './common.js';
 
-const packageName = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/,
-    'must be an Android package name such as com.example.app',
-  );
+const packageName = androidPackageNameSchema;
 
 export const appVersionSchema = z.object({
   appId: idSchema,
@@ -49,11 +42,7 @@ export const appVersionAddSchema = z.strictObject({
   version: z.string().min(1).max(64),
   versionCode: z.number().int().min(1),
   url: z.url({ protocol: /^https?$/ }).max(2048),
-  sha256: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest')
-    .transform((s) => s.toLowerCase())
-    .optional(),
+  sha256: sha256HexSchema.transform((s) => s.toLowerCase()).optional(),
   sizeBytes: z.number().int().min(0).optional(),
   minSdkVersion: z.number().int().min(1).max(100).optional(),
   releaseNotes: z.string().max(5000).optional(),

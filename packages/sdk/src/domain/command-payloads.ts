@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256HexSchema } from './common.js';
 
 /*
  * One payload schema per command type. Keys are the ones the openmdm-android agent reads (spec §5.3):
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 
 const packageName = z.string().min(1).max(256);
-const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest');
+const sha256Hex = sha256HexSchema;
 const apkUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const empty = z.strictObject({});
 const enabled = z.strictObject({ enabled: z.boolean().default(true) });

@@ -14,3 +14,15 @@ export interface Page<T> {
   /** Opaque cursor for the next page, or null when this page is the last. */
   nextCursor: string | null;
 }
+
+/** An Android application id such as `com.example.app`. */
+export const androidPackageNameSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/,
+    'must be an Android package name such as com.example.app',
+  );
+
+export const sha256HexSchema = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { androidPackageNameSchema, sha256HexSchema } from './common.js';
 
 /*
  * Policy settings are delivered to the agent as `policyUpdate.settings` and read by its PolicySettings
@@ -6,15 +7,8 @@ import { z } from 'zod';
  * Every object is strict, so a misspelt key is rejected with its exact path instead of being ignored.
  */
 
-const packageName = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/,
-    'must be an Android package name such as com.example.app',
-  );
-const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 hex digest');
+const packageName = androidPackageNameSchema;
+const sha256Hex = sha256HexSchema;
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
 export const wifiSecurityTypes = [

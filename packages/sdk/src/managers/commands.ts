@@ -51,6 +51,15 @@ const idempotentWhen: Record<TransitionTarget, readonly CommandStatus[]> = {
   cancelled: ['cancelled'],
 };
 
+/** A device's commands that are still to be delivered: pending or sent, and not past their time-to-live. */
+export function openCommandsOf(deviceId: string): SQL {
+  return and(
+    eq(commands.deviceId, deviceId),
+    inArray(commands.status, ['pending', 'sent']),
+    or(isNull(commands.expiresAt), sql`${commands.expiresAt} > now()`),
+  ) as SQL;
+}
+
 /** Device statuses that can still receive commands. */
 const commandableStatuses = ['pending', 'enrolled', 'unenrolling'];
 
@@ -288,13 +297,7 @@ export class CommandManager {
     const due = await tx
       .select({ id: commands.id, status: commands.status })
       .from(commands)
-      .where(
-        and(
-          eq(commands.deviceId, deviceId),
-          inArray(commands.status, ['pending', 'sent']),
-          or(isNull(commands.expiresAt), sql`${commands.expiresAt} > now()`),
-        ),
-      )
+      .where(openCommandsOf(deviceId))
       .orderBy(asc(commands.createdAt), asc(commands.id))
       .limit(limit)
       .for('update', { skipLocked: true });

@@ -1,10 +1,10 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { MDMConfig, MDMOptions } from '../config.js';
 import type { MDMContext } from '../context.js';
 import { commands, devices } from '../db/schema/index.js';
 import { NotFoundError } from '../errors.js';
 import { commandFromRow } from '../managers/command-row.js';
-import type { CommandManager } from '../managers/commands.js';
+import { type CommandManager, openCommandsOf } from '../managers/commands.js';
 import type { PolicyManager } from '../managers/policies.js';
 import { parseInput } from '../util/validate.js';
 import { type EnrollmentChallenge, EnrollmentChallenges } from './challenges.js';
@@ -259,13 +259,7 @@ export class AgentProtocol {
     const open = await this.ctx.db
       .select()
       .from(commands)
-      .where(
-        and(
-          eq(commands.deviceId, deviceId),
-          inArray(commands.status, ['pending', 'sent']),
-          or(isNull(commands.expiresAt), sql`${commands.expiresAt} > now()`),
-        ),
-      )
+      .where(openCommandsOf(deviceId))
       .orderBy(asc(commands.createdAt), asc(commands.id))
       .limit(50);
     return {
