@@ -25,7 +25,9 @@ const server = await startHostServer({
   ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
   onProgress: (step) => log(`  … ${step}`),
 });
-log(`  ✓ listening on ${server.url} (agents: ${server.agentUrl}/agent/*; admin tRPC: ${server.url}/trpc with Authorization: Bearer demo-admin)`);
+log(
+  `  ✓ listening on ${server.url} (agents: ${server.agentUrl}/agent/*; admin tRPC: ${server.url}/trpc with Authorization: Bearer demo-admin)`,
+);
 
 await server.mdm.policies.create({
   name: 'Field devices',
