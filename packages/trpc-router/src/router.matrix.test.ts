@@ -1,4 +1,7 @@
-import { bulkSendCommand, type MDMInstance } from '@openmdm/sdk';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bulkSendCommand, localFileStorage, type MDMInstance } from '@openmdm/sdk';
 import { createTestMDM, type TestMDM } from '@openmdm/sdk/testing';
 import { type AnyTRPCProcedure, TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +37,7 @@ const ids = {} as {
   delivery: string;
 };
 let receiver: Receiver;
+let storageDirectory: string;
 
 async function freshDevice(mdm: MDMInstance, status: 'pending' | 'enrolled' = 'enrolled') {
   return (await mdm.devices.create({ tenantId: 'acme', status, name: `matrix-${++serial}` })).id;
@@ -161,6 +165,24 @@ const cases: Record<string, Case[]> = {
     },
   ],
   'apps.versions': [{ input: byId('app'), crossTenant: 'notFound' }],
+  'apps.createUploadUrl': [{ input: () => ({ fileName: 'matrix.apk' }), crossTenant: 'noLeak' }],
+  'apps.addUploadedVersion': [
+    {
+      input: async (mdm) => {
+        const upload = await mdm.storage.createUploadUrl({ fileName: 'matrix.apk' });
+        const put = await mdm.handleStorageRequest(
+          new Request(upload.url, {
+            method: 'PUT',
+            body: new Uint8Array([1, 2, 3]),
+            duplex: 'half',
+          } as RequestInit),
+        );
+        expect(put.status).toBe(201);
+        return { appId: ids.app, key: upload.key, version: `u${++serial}`, versionCode: 5000 + serial };
+      },
+      crossTenant: 'notFound',
+    },
+  ],
   'apps.delete': [
     {
       input: async (mdm) => ({
@@ -236,7 +258,15 @@ async function outcome(promise: Promise<unknown>): Promise<{ code: string; value
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  t = await createTestMDM('postgres', { webhooks: { allowPrivateNetworks: true } });
+  storageDirectory = await mkdtemp(join(tmpdir(), 'openmdm-matrix-'));
+  t = await createTestMDM('postgres', {
+    webhooks: { allowPrivateNetworks: true },
+    storage: {
+      adapter: localFileStorage({ directory: storageDirectory }),
+      publicUrl: 'http://127.0.0.1:1/mdm/storage',
+      signingSecret: 'matrix-storage-signing-secret-0123456789',
+    },
+  });
   router = createHostRouter(t.mdm);
   const mdm = t.mdm;
   ids.policy = (
@@ -261,6 +291,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.cleanup();
   await receiver?.close();
+  if (storageDirectory) await rm(storageDirectory, { recursive: true, force: true });
 });
 
 describe('the permission matrix', () => {

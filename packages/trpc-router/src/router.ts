@@ -8,6 +8,8 @@ import type {
 import type { MDMMeta } from './meta.js';
 import type { MDMProcedureBuilder } from './procedure.js';
 import { addAppVersion } from './procedures/apps/add-app-version.js';
+import { addUploadedAppVersion } from './procedures/apps/add-uploaded-app-version.js';
+import { createAppUploadUrl } from './procedures/apps/create-app-upload-url.js';
 import { deleteApp } from './procedures/apps/delete-app.js';
 import { getApp } from './procedures/apps/get-app.js';
 import { listAppVersions } from './procedures/apps/list-app-versions.js';
@@ -113,6 +115,8 @@ export function buildMDMProcedures(p: MDMProcedureBuilder) {
       get: getApp(p),
       register: registerApp(p),
       addVersion: addAppVersion(p),
+      createUploadUrl: createAppUploadUrl(p),
+      addUploadedVersion: addUploadedAppVersion(p),
       versions: listAppVersions(p),
       delete: deleteApp(p),
     },

@@ -37,7 +37,9 @@ export interface UploadOptions {
 }
 
 export interface AppVersionUpload extends UploadOptions {
-  body: UploadBody;
+  /** The APK bytes; or `key`, a file already PUT to a URL from `createUploadUrl`. */
+  body?: UploadBody;
+  key?: string;
   version: string;
   versionCode: number;
   minSdkVersion?: number;
@@ -89,10 +91,46 @@ export class StorageManager {
 
   /** Streams a file into storage, hashing it on the way; resolves to its key, sha256 and a download URL. */
   async upload(body: UploadBody, options: UploadOptions = {}): Promise<StoredObject> {
+    const { key, contentType } = this.newKey(options);
+    const { size, sha256 } = await this.store(key, body, contentType);
+    const { url, expiresAt } = await this.url(key);
+    return { key, size, sha256, contentType, url, expiresAt };
+  }
+
+  /**
+   * A signed, expiring URL a client can PUT one file to (an admin UI uploading an APK straight to storage).
+   * Register it afterwards with `uploadAppVersion(appId, { key, … })`.
+   */
+  async createUploadUrl(
+    options: UploadOptions & { expiresInSeconds?: number } = {},
+  ): Promise<{ key: string; url: string; method: 'PUT'; contentType: string; expiresAt: Date }> {
     const settings = this.require();
+    if (!settings.publicUrl || !settings.signingSecret) {
+      throw new MDMError(
+        'STORAGE_UPLOAD_URLS_UNAVAILABLE',
+        'upload URLs need storage.publicUrl and signingSecret',
+      );
+    }
+    const { key, contentType } = this.newKey(options);
+    const expiresAt = new Date(Date.now() + (options.expiresInSeconds ?? 900) * 1000);
+    const url = signStorageUrl(settings.publicUrl, settings.signingSecret, key, expiresAt, 'upload');
+    return { key, url, method: 'PUT', contentType, expiresAt };
+  }
+
+  private newKey(options: UploadOptions): { key: string; contentType: string } {
+    this.require();
     const fileName = safeName(options.fileName ?? 'file.apk');
     const key = checkStorageKey(`${newId('file')}-${fileName}`);
-    const contentType = options.contentType ?? contentTypeFor(fileName);
+    return { key, contentType: options.contentType ?? contentTypeFor(fileName) };
+  }
+
+  /** Streams `body` to `key`, hashing it on the way and refusing more than `maxUploadBytes`. */
+  private async store(
+    key: string,
+    body: UploadBody,
+    contentType: string,
+  ): Promise<{ size: number; sha256: string }> {
+    const settings = this.require();
     const hash = createHash('sha256');
     let size = 0;
     const source = toAsyncIterable(body);
@@ -110,8 +148,20 @@ export class StorageManager {
       }
     })();
     await settings.adapter.put(key, tapped, { contentType });
-    const { url, expiresAt } = await this.url(key);
-    return { key, size, sha256: hash.digest('hex'), contentType, url, expiresAt };
+    return { size, sha256: hash.digest('hex') };
+  }
+
+  /** The sha256 and size of a stored object, read back from the adapter. */
+  private async digest(key: string): Promise<{ size: number; sha256: string }> {
+    const object = await this.require().adapter.get(checkStorageKey(key));
+    if (!object) throw new NotFoundError('stored file', key);
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of Readable.fromWeb(object.body as never) as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+    }
+    return { size, sha256: hash.digest('hex') };
   }
 
   /** A signed download URL for a stored key. */
@@ -155,8 +205,9 @@ export class StorageManager {
   async handleRequest(request: Request): Promise<Response> {
     const settings = this.settings;
     if (!settings?.signingSecret) return text(404, 'storage is not configured');
+    if (request.method === 'PUT') return this.handleUpload(request, settings.signingSecret);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return new Response('method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
+      return new Response('method not allowed', { status: 405, headers: { allow: 'GET, HEAD, PUT' } });
     }
     const url = new URL(request.url);
     let key: string;
@@ -184,15 +235,55 @@ export class StorageManager {
     return new Response(object.body, { status: 200, headers: headers(object) });
   }
 
+  /** PUT to a signed upload URL: stores the body once under the signed key; 201 with its size and sha256. */
+  private async handleUpload(request: Request, secret: string): Promise<Response> {
+    const url = new URL(request.url);
+    let key: string;
+    try {
+      key = checkStorageKey(decodeURIComponent(url.pathname.split('/').pop() ?? ''));
+    } catch {
+      return text(404, 'not found');
+    }
+    const check = checkStorageSignature(secret, key, url.searchParams, new Date(), 'upload');
+    if (!check.ok)
+      return text(403, check.reason === 'expired' ? 'this upload link has expired' : 'invalid signature');
+    if (!request.body) return text(400, 'empty upload');
+    if (await this.require().adapter.stat(key)) return text(409, 'this upload link was already used');
+    try {
+      const stored = await this.store(
+        key,
+        request.body,
+        request.headers.get('content-type') ?? contentTypeFor(key),
+      );
+      return new Response(JSON.stringify({ key, ...stored }), {
+        status: 201,
+        headers: { 'content-type': 'application/json' },
+      });
+    } catch (error) {
+      await this.require()
+        .adapter.delete(key)
+        .catch(() => {});
+      if (error instanceof ValidationError) return text(413, error.message);
+      throw error;
+    }
+  }
+
   /** Uploads an APK and registers it as a version of an app, with its sha256, size and a long-lived URL. */
   async uploadAppVersion(appId: string, input: AppVersionUpload): Promise<AppVersion & { key: string }> {
     const settings = this.require();
     const apps = this.instance().apps;
     await apps.get(appId);
-    const stored = await this.upload(input.body, {
-      fileName: input.fileName ?? 'app.apk',
-      ...(input.contentType && { contentType: input.contentType }),
-    });
+    if ((input.body === undefined) === (input.key === undefined)) {
+      throw new ValidationError('give either body or key', [
+        { path: ['body'], message: 'give either body or key' },
+      ]);
+    }
+    const stored = input.key
+      ? { key: checkStorageKey(input.key), ...(await this.digest(input.key)) }
+      : await this.upload(input.body!, {
+          fileName: input.fileName ?? 'app.apk',
+          ...(input.contentType && { contentType: input.contentType }),
+        });
     try {
       const { url } = await this.url(stored.key, { expiresInSeconds: settings.appVersionUrlTtlSeconds });
       const version = await apps.addVersion(appId, {

@@ -177,4 +177,34 @@ describe('APK storage', () => {
     });
     expect((await bare.handleStorageRequest(new Request('http://x/mdm/storage/a.apk'))).status).toBe(404);
   });
+
+  it('accepts one PUT to a signed upload URL and registers the file as an app version', async () => {
+    const bytes = randomBytes(256 * 1024);
+    const upload = await t.mdm.storage.createUploadUrl({ fileName: 'kiosk-2.0.apk' });
+    expect(upload).toMatchObject({ method: 'PUT', contentType: 'application/vnd.android.package-archive' });
+    const put = (url: string, body: Uint8Array) =>
+      t.mdm.handleStorageRequest(new Request(url, { method: 'PUT', body, duplex: 'half' } as RequestInit));
+
+    // a download link cannot be used to upload, nor an upload link to download
+    const download = await t.mdm.storage.url(upload.key);
+    expect((await put(download.url, bytes)).status).toBe(403);
+    expect((await t.mdm.handleStorageRequest(new Request(upload.url))).status).toBe(403);
+
+    const response = await put(upload.url, bytes);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ key: upload.key, size: bytes.length, sha256: sha256(bytes) });
+    // single use: the key is taken now
+    expect((await put(upload.url, randomBytes(10))).status).toBe(409);
+
+    const app = await t.mdm.apps.register({ packageName: 'com.example.uploaded', name: 'Uploaded' });
+    const version = await t.mdm.storage.uploadAppVersion(app.id, {
+      key: upload.key,
+      version: '2.0',
+      versionCode: 20,
+    });
+    expect(version).toMatchObject({ sha256: sha256(bytes), sizeBytes: bytes.length, key: upload.key });
+    await expect(
+      t.mdm.storage.uploadAppVersion(app.id, { version: '2.1', versionCode: 21 }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
 });
