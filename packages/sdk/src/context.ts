@@ -17,7 +17,13 @@ export interface EventSink {
 }
 
 /** Runs inside the transaction that stored `events`, e.g. to write a webhook outbox row atomically. */
-export type EventsStoredHook = (tx: MDMTransaction, events: readonly AnyMDMEvent[]) => Promise<void>;
+export type EventsStoredHook = ((tx: MDMTransaction, events: readonly AnyMDMEvent[]) => Promise<void>) & {
+  /**
+   * True when the hook knows, without a query, that it has nothing to write right now. When every hook is
+   * idle, a hot path may store its events in a single autocommitted statement instead of a transaction.
+   */
+  idle?: () => boolean;
+};
 /** Runs after the transaction committed. */
 export type EventsCommittedHook = (events: readonly AnyMDMEvent[]) => void;
 
@@ -83,6 +89,11 @@ export class MDMContext {
     });
     if (stored.length > 0) this.committed(stored);
     return { value, events: stored };
+  }
+
+  /** True when no in-transaction hook has work to do, so a single statement needs no explicit transaction. */
+  eventsStoredHooksIdle(): boolean {
+    return this.eventsStoredHooks.every((hook) => hook.idle?.() === true);
   }
 
   /** Appends events inside an open transaction and runs the in-transaction hooks (webhook outbox …). */

@@ -1,4 +1,4 @@
-import type { MDMContext } from '../context.js';
+import type { EventsStoredHook, MDMContext } from '../context.js';
 import { claimAuditRecord } from './audit-log.js';
 import { currentAuditScope } from './audit-scope.js';
 import { eventsNotifier } from './event-notify.js';
@@ -8,9 +8,11 @@ import { eventsNotifier } from './event-notify.js';
  * stores its events, and every commit with events is announced to the other instances.
  */
 export function installAdminHooks(context: MDMContext): void {
-  context.eventsStoredHooks.push(async (tx, events) => {
+  const auditHook: EventsStoredHook = async (tx, events) => {
     const scope = currentAuditScope();
     if (scope) await claimAuditRecord(tx, scope, events);
-  });
+  };
+  auditHook.idle = () => currentAuditScope() === undefined;
+  context.eventsStoredHooks.push(auditHook);
   context.eventsCommittedHooks.push(eventsNotifier(context.database, context.logger));
 }

@@ -146,3 +146,32 @@ describe.each(['postgres', 'pglite'] as const)('heartbeat on %s', (driver) => {
       expect(await mdm.events({ commandId: c.id, types: ['command.sent'] })).toHaveLength(1);
   });
 });
+
+describe('heartbeat events reach the webhook outbox', () => {
+  let t: TestMDM;
+  beforeAll(async () => {
+    t = await createTestMDM('postgres', {
+      jobs: { enabled: false },
+      webhooks: {
+        allowPrivateNetworks: true,
+        endpoints: [
+          {
+            url: 'http://127.0.0.1:9/hooks',
+            secret: `whsec_${Buffer.from('a-test-webhook-secret-32-bytes!!').toString('base64')}`,
+          },
+        ],
+      },
+    });
+  });
+  afterAll(() => t.cleanup());
+
+  it('writes an outbox row for each heartbeat event in the same transaction', async () => {
+    const { deviceId } = await t.mdm.enroll(hmacEnrollment());
+    await t.mdm.processHeartbeat(deviceId, heartbeatBody({ policyVersion: '7' }));
+    const beats = await t.mdm.events({ deviceId, types: ['device.heartbeat', 'policy.applied'] });
+    const deliveries = await t.mdm.webhooks.deliveries({ limit: 100 });
+    const delivered = new Set(deliveries.items.map((d) => d.eventId));
+    expect(beats.length).toBeGreaterThan(0);
+    for (const event of beats) expect(delivered.has(event.id)).toBe(true);
+  });
+});

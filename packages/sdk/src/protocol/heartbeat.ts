@@ -122,18 +122,17 @@ export class HeartbeatProcessor {
         battery_level: i.heartbeat.batteryLevel ?? null,
       })),
     );
-    // The statement appends the events itself; the in-transaction hooks (webhook outbox, audit) still see
-    // them before the commit and the bus after it, as with `ctx.transact`.
-    const { rows, stored } = await this.ctx.database.transaction(async (tx) => {
-      const [first] = await this.ctx.database.query<{ result: BatchResult }>(
-        tx,
-        compiledBatchStatement(input),
-      );
-      const batch = first!.result;
-      const stored = (batch.events ?? []).map(eventFromResult);
-      for (const hook of this.ctx.eventsStoredHooks) await hook(tx, stored);
-      return { rows: batch.devices ?? [], stored };
-    });
+    // The statement appends the events itself. When an in-transaction hook (webhook outbox, audit) has work,
+    // it runs in the statement's transaction before the commit; when none has, the single statement commits
+    // on its own (atomic all the same) and saves the BEGIN and COMMIT round trips. The bus hears after either.
+    const statement = compiledBatchStatement(input);
+    const { rows, stored } = this.ctx.eventsStoredHooksIdle()
+      ? unpack(await this.ctx.database.query<{ result: BatchResult }>(this.ctx.db, statement))
+      : await this.ctx.database.transaction(async (tx) => {
+          const result = unpack(await this.ctx.database.query<{ result: BatchResult }>(tx, statement));
+          for (const hook of this.ctx.eventsStoredHooks) await hook(tx, result.stored);
+          return result;
+        });
     if (stored.length > 0) this.ctx.committed(stored);
 
     const results = new Map<HeartbeatItem, HeartbeatResponse | Error>();
@@ -196,6 +195,11 @@ export class HeartbeatProcessor {
       pendingCommands: [...response.pendingCommands, ...more.filter((c) => !seen.has(c.id)).map(wireCommand)],
     };
   }
+}
+
+function unpack(result: { result: BatchResult }[]): { rows: DeviceResult[]; stored: AnyMDMEvent[] } {
+  const batch = result[0]!.result;
+  return { rows: batch.devices ?? [], stored: (batch.events ?? []).map(eventFromResult) };
 }
 
 function toResponse(row: DeviceResult): HeartbeatResponse {

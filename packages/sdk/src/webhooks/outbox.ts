@@ -33,7 +33,7 @@ export function webhookOutboxHook(
   registry: EndpointRegistry,
   wrote: (events: readonly AnyMDMEvent[]) => void,
 ): EventsStoredHook {
-  return async (tx, events) => {
+  const hook: EventsStoredHook = async (tx, events) => {
     if (await registry.isEmpty(tx)) return;
     const rows: PgInsertValue<typeof webhookDeliveries>[] = [];
     const pairs: DevicePair[] = [];
@@ -72,4 +72,7 @@ export function webhookOutboxHook(
     }
     wrote(events);
   };
+  // With no endpoint at all (known from the cache), there is no outbox row to write.
+  hook.idle = () => registry.knownEmpty();
+  return hook;
 }
