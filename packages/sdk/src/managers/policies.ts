@@ -314,7 +314,8 @@ export function effectivePolicyCtes(devicesQuery: SQL): SQL {
     ep_chain as (
       select dg.device_id, g.id as member_id, g.name as member_name, g.priority, g.parent_id, g.policy_id, 0 as depth
         from mdm_device_groups dg join mdm_groups g on g.id = dg.group_id
-        where dg.device_id in (select id from ep_dev)
+        -- an id array, not a semi-join, so membership is read through the primary key, never a table scan
+        where dg.device_id = any(array(select id from ep_dev))
       union all
       select c.device_id, c.member_id, c.member_name, c.priority, p.parent_id, p.policy_id, c.depth + 1
         from ep_chain c join mdm_groups p on p.id = c.parent_id

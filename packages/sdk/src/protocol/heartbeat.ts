@@ -305,7 +305,10 @@ function batchStatement(input: string) {
         applied_policy_version = case when pl.reported ~ '^[0-9]{1,9}$' then pl.reported::int end,
         applied_policy_id = case when pl.send_policy then pl.policy_id else d.applied_policy_id end
         from hb_plan pl
-        where d.id = pl.id and d.deleted_at is null and d.status in (${active})
+        -- Only the id conditions may use an index, so the update is a primary-key probe per device: a plain
+        -- status test invites a scan of every active device through the status index (stale statistics).
+        where d.id = pl.id and d.id = any(array(select id from hb_plan))
+          and d.deleted_at is null and coalesce(d.status in (${active}), false)
         returning d.id, d.tenant_id, d.status
     ),
     hb_due as (
