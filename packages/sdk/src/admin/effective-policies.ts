@@ -2,6 +2,7 @@ import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { MDMExecutor } from '../db/adapter.js';
 import { devices } from '../db/schema/index.js';
 import type { PolicySource } from '../domain/policy.js';
+import { effectivePolicyCtes } from '../managers/policies.js';
 
 /**
  * How a device stands against the policy it must run:
@@ -27,53 +28,26 @@ export interface DevicePolicyState {
 }
 
 /**
- * The effective-policy resolution of `PolicyManager.resolveForDevice`, for every device matching `where` in one
- * query (the same order: the device's own policy, else its groups' by priority, name and id, each group
- * inheriting from its nearest ancestor, else the tenant default). A test keeps the two in agreement.
+ * The effective-policy resolution of `PolicyManager.resolveForDevice` (the same CTEs), for every device
+ * matching `where` in one query, with each device's compliance against it.
  */
 export function devicePolicyStateQuery(where: SQL[]): SQL {
   return sql`
-    with recursive dev as (
+    with recursive ${effectivePolicyCtes(sql`
       select id, tenant_id, policy_id, applied_policy_id, applied_policy_version
-        from mdm_devices where ${and(...where) ?? sql`true`}
-    ),
-    chain as (
-      select dg.device_id, g.id as member_id, g.name as member_name, g.priority, g.parent_id, g.policy_id, 0 as depth
-        from mdm_device_groups dg
-        join dev on dev.id = dg.device_id
-        join mdm_groups g on g.id = dg.group_id
-      union all
-      select c.device_id, c.member_id, c.member_name, c.priority, p.parent_id, p.policy_id, c.depth + 1
-        from chain c join mdm_groups p on p.id = c.parent_id
-        where c.policy_id is null and c.depth < 32
-    ),
-    group_pick as (
-      select distinct on (device_id) device_id, policy_id, member_id
-        from chain where policy_id is not null
-        order by device_id, priority, member_name, member_id
-    ),
-    resolved as (
-      select dev.*,
-        case when dev.policy_id is not null then 'device'
-             when gp.policy_id is not null then 'group'
-             when dp.id is not null then 'default'
-             else 'none' end as source,
-        coalesce(dev.policy_id, gp.policy_id, dp.id) as effective_policy_id,
-        case when dev.policy_id is null then gp.member_id end as group_id
-      from dev
-      left join group_pick gp on gp.device_id = dev.id
-      left join mdm_policies dp on dp.is_default and coalesce(dp.tenant_id, '') = coalesce(dev.tenant_id, '')
-    )
-    select r.id as device_id,
+        from mdm_devices where ${and(...where) ?? sql`true`}`)}
+    select d.id as device_id,
       p.id as policy_id, p.name as policy_name, p.version as policy_version,
-      case when p.id is null then 'none' else r.source end as source,
-      case when p.id is null then null else r.group_id end as group_id,
-      r.applied_policy_id, r.applied_policy_version,
+      case when p.id is null then 'none' else e.source end as source,
+      case when p.id is null then null else e.group_id end as group_id,
+      d.applied_policy_id, d.applied_policy_version,
       case when p.id is null then 'noPolicy'
-           when r.applied_policy_version is null then 'unknown'
-           when r.applied_policy_id = p.id and r.applied_policy_version = p.version then 'compliant'
+           when d.applied_policy_version is null then 'unknown'
+           when d.applied_policy_id = p.id and d.applied_policy_version = p.version then 'compliant'
            else 'outdated' end as compliance
-    from resolved r left join mdm_policies p on p.id = r.effective_policy_id
+    from ep_dev d
+    left join effective_policy e on e.device_id = d.id
+    left join mdm_policies p on p.id = e.policy_id
   `;
 }
 
