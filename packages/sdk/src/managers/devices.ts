@@ -3,7 +3,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { EventSink, MDMContext } from '../context.js';
 import type { MDMExecutor } from '../db/adapter.js';
-import { deviceGroups, devices, groups, policies, refreshTokens } from '../db/schema/index.js';
+import { deviceGroups, devices, groups, policies } from '../db/schema/index.js';
 import type { Command, CommandInput } from '../domain/command.js';
 import type { CommandPayloads } from '../domain/command-payloads.js';
 import { idSchema, metadataSchema, type Page, tagSchema } from '../domain/common.js';
@@ -20,6 +20,7 @@ import {
 import { newId } from '../domain/ids.js';
 import type { EffectivePolicy } from '../domain/policy.js';
 import { InvalidTransitionError, NotFoundError } from '../errors.js';
+import { revokeDeviceRefreshTokens } from '../protocol/refresh-tokens.js';
 import { encodeCursor } from '../util/cursor.js';
 import { parseInput } from '../util/validate.js';
 import type { CommandManager } from './commands.js';
@@ -219,10 +220,7 @@ export class DeviceManager {
   /** Unenrols a device: its tokens are revoked at once and it must enrol again to come back. */
   async unenroll(id: string, scope: TenantScope = {}): Promise<Device> {
     return this.transition(id, 'unenrolled', scope, {}, async (row, events, tx) => {
-      await tx
-        .update(refreshTokens)
-        .set({ revokedAt: sql`now()` })
-        .where(and(eq(refreshTokens.deviceId, id), isNull(refreshTokens.revokedAt)));
+      await revokeDeviceRefreshTokens(tx, id);
       events.add({
         type: 'device.unenrolled',
         payload: { deviceId: id },
@@ -263,10 +261,7 @@ export class DeviceManager {
         .set({ deletedAt: sql`now()`, pushToken: null, updatedAt: sql`now()` })
         .where(eq(devices.id, id))
         .returning(deviceColumns);
-      await tx
-        .update(refreshTokens)
-        .set({ revokedAt: sql`now()` })
-        .where(and(eq(refreshTokens.deviceId, id), isNull(refreshTokens.revokedAt)));
+      await revokeDeviceRefreshTokens(tx, id);
       events.add({ type: 'device.deleted', payload: { deviceId: id }, deviceId: id, tenantId: row.tenantId });
       return updated!;
     });

@@ -21,7 +21,7 @@ import {
   normaliseMac,
 } from './identity.js';
 import { assertStorableJson } from './input-guard.js';
-import type { RefreshTokens } from './refresh-tokens.js';
+import { type RefreshTokens, revokeDeviceRefreshTokens } from './refresh-tokens.js';
 import { importP256PublicKey, spkiBase64, verifyEcdsaSignature, verifyHmacSignature } from './signatures.js';
 import { pushConfigFor, type WirePolicy, type WirePushConfig, wirePolicy } from './wire-format.js';
 import { type EnrollmentRequest, enrollmentRequestSchema } from './wire-schemas.js';
@@ -127,7 +127,7 @@ export class Enrollment {
             updatedAt: sql`now()`,
           })
           .where(eq(devices.id, deviceId));
-        await refreshTokens.revokeAllIn(tx, deviceId);
+        await revokeDeviceRefreshTokens(tx, deviceId);
       } else {
         await tx.insert(devices).values({
           ...identity,

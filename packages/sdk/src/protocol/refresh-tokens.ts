@@ -19,6 +19,14 @@ export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** Revokes every live refresh token of a device (unenrolment, deletion, a fresh enrolment). */
+export async function revokeDeviceRefreshTokens(tx: MDMExecutor, deviceId: string): Promise<void> {
+  await tx
+    .update(refreshTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
+}
+
 /**
  * Opaque refresh tokens, stored only as sha256 hashes. Every use rotates the token within its family;
  * presenting a used token again (outside the retry grace) revokes the whole family.
@@ -40,13 +48,6 @@ export class RefreshTokens {
       expiresAt: sql`now() + make_interval(secs => ${this.ttlSeconds})`,
     });
     return token;
-  }
-
-  async revokeAllIn(tx: MDMExecutor, deviceId: string): Promise<void> {
-    await tx
-      .update(refreshTokens)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
   }
 
   /** Exchanges a refresh token for its successor; throws DeviceAuthError or DeviceAccessDeniedError. */
