@@ -6,6 +6,7 @@
  *   pnpm --filter @openmdm/sdk bench:heartbeat [--devices 1000] [--requests 1500] [--connections 32]
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,9 @@ const DEVICES = Number(args.devices);
 const REQUESTS = Number(args.requests);
 const CONNECTIONS = Number(args.connections);
 const APPS = Number(args.apps);
+
+/** Settles once the server's CPU profile (if one was asked for) is written; the server exits after it. */
+let profiled: Promise<void> = Promise.resolve();
 
 interface Ready {
   port: number;
@@ -97,8 +101,8 @@ async function serveOpenMDM(): Promise<Ready> {
   await mdm.policies.create({ name: 'Fleet default', settings: { disallowCamera: true }, isDefault: true });
   process.on('message', (m) => {
     if (m === 'stop')
-      void mdm
-        .close()
+      void profiled
+        .then(() => mdm.close())
         .then(() => database.drop())
         .then(() => process.exit(0));
   });
@@ -131,12 +135,33 @@ async function serveOpenMDM(): Promise<Ready> {
 
 if (args.serve) {
   const ready = args.serve === 'bare' ? await serveBare() : await serveOpenMDM();
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+    if (m === 'profile') profiled = profileUntilStop(args.serve ?? 'server');
+  });
   process.send?.(ready);
   process.on('message', (m) => {
-    if (m === 'stop' && args.serve === 'bare') process.exit(0);
+    if (m === 'stop' && args.serve === 'bare') void profiled.then(() => process.exit(0));
   });
 } else {
   await main();
+}
+
+/** BENCH_CPU_PROF=dir: a CPU profile of the measured run only (setup and warm-up left out). */
+async function profileUntilStop(name: string): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  await new Promise<void>((resolve) => {
+    process.on('message', (m) => {
+      if (m === 'stop') resolve();
+    });
+  });
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(`${process.env.BENCH_CPU_PROF}/heartbeat-${name}.cpuprofile`, JSON.stringify(profile));
 }
 
 function startServer(kind: 'bare' | 'openmdm'): Promise<{ child: ChildProcess; ready: Ready }> {
@@ -144,10 +169,7 @@ function startServer(kind: 'bare' | 'openmdm'): Promise<{ child: ChildProcess; r
     fileURLToPath(import.meta.url),
     ['--serve', kind, '--devices', String(DEVICES), '--apps', String(APPS)],
     {
-      execArgv: [
-        ...process.execArgv,
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      ],
+      execArgv: process.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -158,6 +180,8 @@ function startServer(kind: 'bare' | 'openmdm'): Promise<{ child: ChildProcess; r
 }
 
 interface Result {
+  /** CPU microseconds per request: the server process, Postgres (all its processes), this load generator. */
+  cpu: { server: number; postgres: number | null; client: number };
   requests: number;
   seconds: number;
   p50: number;
@@ -165,7 +189,45 @@ interface Result {
   errors: number;
 }
 
-async function drive(ready: Ready, requestsPerConnection: number): Promise<Result> {
+function childCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const listen = (m: unknown) => {
+      const cpu = (m as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (!cpu) return;
+      child.off('message', listen);
+      resolve(cpu.user + cpu.system);
+    };
+    child.on('message', listen);
+    child.send('cpu');
+  });
+}
+
+/** CPU microseconds used so far by every process named `postgres` (Linux `/proc`; null elsewhere). */
+function postgresCpu(): number | null {
+  try {
+    const tick = 1e6 / 100; // USER_HZ
+    let total = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        total += (Number(fields[11]) + Number(fields[12])) * tick;
+      } catch {
+        // the process ended while being read
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+async function drive(ready: Ready, requestsPerConnection: number, child: ChildProcess): Promise<Result> {
+  const serverBefore = await childCpu(child);
+  const postgresBefore = postgresCpu();
+  const clientBefore = process.cpuUsage();
   const agent = new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS });
   const bodies = ready.devices.map((d, i) => Buffer.from(heartbeatBody(d.id, i)));
   const latencies: number[] = [];
@@ -183,10 +245,18 @@ async function drive(ready: Ready, requestsPerConnection: number): Promise<Resul
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const client = process.cpuUsage(clientBefore);
+  const postgresAfter = postgresCpu();
+  const n = latencies.length;
+  const cpu = {
+    server: ((await childCpu(child)) - serverBefore) / n,
+    postgres: postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / n,
+    client: (client.user + client.system) / n,
+  };
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { requests: latencies.length, seconds, p50: at(0.5), p99: at(0.99), errors };
+  return { cpu, requests: latencies.length, seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
 function post(agent: HttpAgent, port: number, token: string, body: Buffer): Promise<number> {
@@ -225,8 +295,9 @@ function post(agent: HttpAgent, port: number, token: string, body: Buffer): Prom
 async function measure(kind: 'bare' | 'openmdm'): Promise<Result> {
   const { child, ready } = await startServer(kind);
   try {
-    await drive(ready, Math.max(20, Math.floor(REQUESTS / 10)));
-    return await drive(ready, REQUESTS);
+    await drive(ready, Math.max(20, Math.floor(REQUESTS / 10)), child);
+    if (process.env.BENCH_CPU_PROF) child.send('profile');
+    return await drive(ready, REQUESTS, child);
   } finally {
     child.send('stop');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -240,7 +311,8 @@ async function main(): Promise<void> {
   const bare = await measure('bare');
   const ours = await measure('openmdm');
   const row = (name: string, r: Result) =>
-    `${name.padEnd(28)} ${(r.requests / r.seconds).toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   errors ${r.errors}`;
+    `${name.padEnd(28)} ${(r.requests / r.seconds).toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   errors ${r.errors}   ` +
+    `CPU µs/request: server ${r.cpu.server.toFixed(0)}, postgres ${r.cpu.postgres?.toFixed(0) ?? 'n/a'}, load generator ${r.cpu.client.toFixed(0)}`;
   console.log(row('bare node:http (parse only)', bare));
   console.log(row('openmdm (Postgres)', ours));
   console.log(

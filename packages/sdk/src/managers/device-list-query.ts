@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
-import { deviceGroups, devices } from '../db/schema/index.js';
+import { deviceGroups, deviceSearchVector, devices } from '../db/schema/index.js';
 import type { DeviceFilter } from '../domain/device.js';
 import { decodeCursor } from '../util/cursor.js';
 import { timestampCursorValue, timestampFromCursor } from '../util/keyset.js';
@@ -47,7 +47,10 @@ export function deviceFilterConditions(
     const query = toPrefixQuery(filter.search);
     c.push(
       query
-        ? (or(eq(devices.id, filter.search), sql`${devices.search} @@ to_tsquery('simple', ${query})`) as SQL)
+        ? (or(
+            eq(devices.id, filter.search),
+            sql`${deviceSearchVector(devices)} @@ to_tsquery('simple', ${query})`,
+          ) as SQL)
         : eq(devices.id, filter.search),
     );
   }

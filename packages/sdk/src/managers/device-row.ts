@@ -4,10 +4,9 @@ import type { Device, DeviceStatus } from '../domain/device.js';
 
 export type DeviceRow = typeof devices.$inferSelect;
 
-/** Every column but the generated search vector. */
-export const { search: _search, ...deviceColumns } = getTableColumns(devices);
+export const deviceColumns = getTableColumns(devices);
 
-export function deviceFromRow(row: Omit<DeviceRow, 'search'>, groupIds: string[]): Device {
+export function deviceFromRow(row: DeviceRow, groupIds: string[]): Device {
   return {
     id: row.id,
     tenantId: row.tenantId,

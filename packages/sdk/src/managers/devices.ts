@@ -385,11 +385,7 @@ export class DeviceManager {
   private async mutate(
     id: string,
     scope: TenantScope,
-    fn: (
-      tx: MDMExecutor,
-      row: Omit<DeviceRow, 'search'>,
-      events: EventSink,
-    ) => Promise<Omit<DeviceRow, 'search'>>,
+    fn: (tx: MDMExecutor, row: DeviceRow, events: EventSink) => Promise<DeviceRow>,
   ): Promise<Device> {
     return this.ctx.transact(async (tx, events) => {
       const row = await this.findRow(tx, id, scope, true);
@@ -406,7 +402,7 @@ export class DeviceManager {
     to: DeviceStatus,
     scope: TenantScope,
     patch: PgUpdateSetSource<typeof devices>,
-    onChanged: (row: Omit<DeviceRow, 'search'>, events: EventSink, tx: MDMExecutor) => void | Promise<void>,
+    onChanged: (row: DeviceRow, events: EventSink, tx: MDMExecutor) => void | Promise<void>,
     from: DeviceStatus[] = statusesAllowing(to),
   ): Promise<Device> {
     return this.ctx.transact(async (tx, events) => {

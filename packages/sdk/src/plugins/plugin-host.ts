@@ -102,7 +102,9 @@ export class PluginHost {
         );
       }
     }
-    ctx.heartbeatHookRunner = (input) => this.runHeartbeatHooks(input);
+    // Without a heartbeat hook the heartbeat path skips the hook step (and its device lookup) entirely.
+    if (this.plugins.some((p) => typeof p.heartbeat === 'function'))
+      ctx.heartbeatHookRunner = (input) => this.runHeartbeatHooks(input);
     ctx.policySettingsCheck = (input) => this.checkPolicySettings(input);
   }
 

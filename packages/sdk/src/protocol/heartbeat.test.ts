@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heartbeatBody, hmacEnrollment } from '../../test/agent-fixtures.js';
 import type { MDMInstance } from '../create-mdm.js';
@@ -21,6 +22,11 @@ describe.each(['postgres', 'pglite'] as const)('heartbeat on %s', (driver) => {
     await mdm.processHeartbeat(deviceId, heartbeatBody({ batteryLevel: 42, unknownNewKey: { x: 1 } }));
     let device = await mdm.devices.get(deviceId);
     expect(device.telemetry?.battery.level).toBe(42);
+    // Stored as a JSON object, so SQL can reach into it (not as a string holding JSON).
+    const stored = await mdm.database.db.execute(
+      sql`select jsonb_typeof(telemetry) as kind, telemetry->'battery'->>'level' as level from mdm_devices where id = ${deviceId}`,
+    );
+    expect((stored as unknown as { rows: unknown[] }).rows).toEqual([{ kind: 'object', level: '42' }]);
     expect(device.lastSeenAt).not.toBeNull();
     expect(device.installedApps.map((a) => a.packageName)).toEqual([
       'com.android.chrome',

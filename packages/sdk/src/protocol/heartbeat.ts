@@ -6,7 +6,7 @@ import type { PreparedStatement } from '../db/adapter.js';
 import { devices } from '../db/schema/index.js';
 import type { AnyMDMEvent } from '../domain/event.js';
 import type { PolicySettings } from '../domain/policy-settings.js';
-import { type AgentHeartbeat, telemetryFromHeartbeat } from '../domain/telemetry.js';
+import { type AgentHeartbeat, type Telemetry, telemetryFromHeartbeat } from '../domain/telemetry.js';
 import type { CommandManager } from '../managers/commands.js';
 import { effectivePolicyCtes } from '../managers/policies.js';
 import { KeyedBatcher } from './batcher.js';
@@ -35,7 +35,7 @@ const LAST_SEEN_RESOLUTION_SECONDS = 10;
 interface HeartbeatItem {
   key: string;
   heartbeat: AgentHeartbeat;
-  telemetry: string;
+  telemetry: Telemetry;
   apps: AgentHeartbeat['installedApps'] | null;
   appsHash: string | null;
   reported: string | null;
@@ -96,7 +96,7 @@ export class HeartbeatProcessor {
     const response = await this.batcher.submit({
       key: deviceId,
       heartbeat,
-      telemetry: JSON.stringify(telemetryFromHeartbeat(heartbeat)),
+      telemetry: telemetryFromHeartbeat(heartbeat),
       apps: appsHash !== null && this.knownAppsHash.get(deviceId) === appsHash ? null : apps,
       appsHash,
       reported: heartbeat.policyVersion === undefined ? null : String(heartbeat.policyVersion),

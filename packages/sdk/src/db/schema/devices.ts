@@ -1,7 +1,35 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { InstalledApp, Telemetry } from '../../domain/telemetry.js';
-import { createdAt, timestampTz, tsvector, updatedAt } from './columns.js';
+import { createdAt, timestampTz, updatedAt } from './columns.js';
+
+/**
+ * The full-text search document of a device. An expression index rather than a stored generated column:
+ * a generated column is recomputed on every update (every heartbeat), the index only when a row's indexed
+ * columns change. Queries must use this same expression to reach the index.
+ */
+export function deviceSearchVector(t: {
+  id: AnyPgColumn;
+  name: AnyPgColumn;
+  model: AnyPgColumn;
+  manufacturer: AnyPgColumn;
+  androidId: AnyPgColumn;
+  serialNumber: AnyPgColumn;
+  imei: AnyPgColumn;
+  macAddress: AnyPgColumn;
+  enrollmentId: AnyPgColumn;
+}): SQL {
+  return sql`to_tsvector('simple', coalesce(${t.name}, '') || ' ' || coalesce(${t.model}, '') || ' ' || coalesce(${t.manufacturer}, '') || ' ' || coalesce(${t.androidId}, '') || ' ' || coalesce(${t.serialNumber}, '') || ' ' || coalesce(${t.imei}, '') || ' ' || coalesce(${t.macAddress}, '') || ' ' || coalesce(${t.enrollmentId}, '') || ' ' || ${t.id})`;
+}
 
 export const devices = pgTable(
   'mdm_devices',
@@ -42,10 +70,6 @@ export const devices = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: timestampTz('deleted_at'),
-    search: tsvector('search').generatedAlwaysAs(
-      (): SQL =>
-        sql`to_tsvector('simple', coalesce(${devices.name}, '') || ' ' || coalesce(${devices.model}, '') || ' ' || coalesce(${devices.manufacturer}, '') || ' ' || coalesce(${devices.androidId}, '') || ' ' || coalesce(${devices.serialNumber}, '') || ' ' || coalesce(${devices.imei}, '') || ' ' || coalesce(${devices.macAddress}, '') || ' ' || coalesce(${devices.enrollmentId}, '') || ' ' || ${devices.id})`,
-    ),
   },
   (t) => [
     index('mdm_devices_status_idx').on(t.status, t.id),
@@ -59,7 +83,7 @@ export const devices = pgTable(
     index('mdm_devices_imei_idx').on(t.imei),
     uniqueIndex('mdm_devices_public_key_idx').on(t.publicKey),
     index('mdm_devices_tags_idx').using('gin', t.tags),
-    index('mdm_devices_search_idx').using('gin', t.search),
+    index('mdm_devices_search_idx').using('gin', deviceSearchVector(t)),
   ],
 );
 
