@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { createMDM } from '../src/create-mdm.js';
 import { hmacCanonicalMessage } from '../src/protocol/canonical.js';
 import { hmacSignature } from '../src/protocol/signatures.js';
 import { createTestDatabase, testSecrets } from '../src/testing/index.js';
+import { encodeRequest, runLoad } from './load-generator.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -225,71 +226,40 @@ function postgresCpu(): number | null {
 }
 
 async function drive(ready: Ready, requestsPerConnection: number, child: ChildProcess): Promise<Result> {
+  const requests = ready.devices.map((d, i) =>
+    encodeRequest(
+      '/mdm/agent/heartbeat',
+      {
+        authorization: `Bearer ${d.token}`,
+        'x-openmdm-protocol': '2',
+        'content-type': 'application/json; charset=UTF-8',
+        'user-agent': 'okhttp/4.12.0',
+      },
+      Buffer.from(heartbeatBody(d.id, i)),
+    ),
+  );
   const serverBefore = await childCpu(child);
   const postgresBefore = postgresCpu();
   const clientBefore = process.cpuUsage();
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const bodies = ready.devices.map((d, i) => Buffer.from(heartbeatBody(d.id, i)));
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async (_, c) => {
-      for (let i = 0; i < requestsPerConnection; i++) {
-        const d = (c + i * CONNECTIONS) % ready.devices.length;
-        const t0 = process.hrtime.bigint();
-        const status = await post(agent, ready.port, ready.devices[d]!.token, bodies[d]!);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const load = await runLoad({
+    port: ready.port,
+    connections: CONNECTIONS,
+    requestsPerConnection,
+    request: (c, i) => requests[(c + i * CONNECTIONS) % requests.length]!,
+    // A v2 refusal is an envelope at 200: count it as an error too.
+    failed: (body) => body.subarray(0, 11).toString('latin1') === '{"ok":false',
+  });
   const client = process.cpuUsage(clientBefore);
   const postgresAfter = postgresCpu();
-  const n = latencies.length;
+  const n = load.latenciesMs.length;
   const cpu = {
     server: ((await childCpu(child)) - serverBefore) / n,
     postgres: postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / n,
     client: (client.user + client.system) / n,
   };
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { cpu, requests: latencies.length, seconds, p50: at(0.5), p99: at(0.99), errors };
-}
-
-function post(agent: HttpAgent, port: number, token: string, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/mdm/agent/heartbeat',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'x-openmdm-protocol': '2',
-          'content-type': 'application/json; charset=UTF-8',
-          'content-length': body.length,
-          'user-agent': 'okhttp/4.12.0',
-        },
-      },
-      (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          // A v2 refusal is an envelope at 200: count it as an error too.
-          const ok =
-            res.statusCode === 200 && !Buffer.concat(chunks).toString('utf8').startsWith('{"ok":false');
-          resolve(ok ? 200 : (res.statusCode ?? 0) || 599);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const latencies = load.latenciesMs.sort((x, y) => x - y);
+  const at = (q: number) => latencies[Math.min(n - 1, Math.floor(q * n))]!;
+  return { cpu, requests: n, seconds: load.seconds, p50: at(0.5), p99: at(0.99), errors: load.errors };
 }
 
 async function measure(kind: 'bare' | 'openmdm'): Promise<Result> {

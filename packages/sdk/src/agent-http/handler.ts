@@ -2,8 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { MDMInstance } from '../create-mdm.js';
 import { AgentHttpError } from './http-error.js';
 import { FixedWindowRateLimiter } from './rate-limit.js';
-import { parseJsonBody, readBody } from './read-body.js';
-import { errorResponse, json, ok, refusal, wantsV2 } from './respond.js';
+import { parseJsonBody } from './read-body.js';
+import type { AgentReply } from './reply.js';
+import { webResponse } from './reply.js';
+import { type AgentRequestView, webRequestView } from './request-view.js';
+import { errorReply, json, ok, refusal, wantsV2 } from './respond.js';
 
 export interface AgentHandlerOptions {
   /** Where the routes live: `/mdm` serves `/mdm/agent/heartbeat`, `/mdm/healthz` … (default: none). */
@@ -26,6 +29,16 @@ export interface AgentRequestInfo {
 }
 
 export type AgentHandler = (request: Request, info?: AgentRequestInfo) => Promise<Response>;
+
+/** Every request as a view, every answer as a reply: what both the Web handler and the Node mount call. */
+export type AgentDispatch = (request: AgentRequestView) => Promise<AgentReply>;
+
+const dispatchers = new WeakMap<AgentHandler, AgentDispatch>();
+
+/** The dispatcher behind a handler made by `createAgentHandler` (undefined for any other function). */
+export function agentDispatchOf(handler: AgentHandler): AgentDispatch | undefined {
+  return dispatchers.get(handler);
+}
 
 /** The plugin agent-route table, when the instance has one (src/plugins). */
 interface PluginRoutes {
@@ -53,16 +66,16 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
   const limiter = limit ? new FixedWindowRateLimiter(limit.max, limit.windowSeconds * 1000) : null;
   const agent = mdm.agent;
 
-  function clientIp(request: Request, info: AgentRequestInfo | undefined): string {
+  function clientIp(request: AgentRequestView): string {
     if (options.trustProxy) {
-      const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+      const forwarded = request.header('x-forwarded-for')?.split(',')[0]?.trim();
       if (forwarded) return forwarded;
     }
-    return info?.clientIp ?? 'unknown';
+    return request.clientIp ?? 'unknown';
   }
 
-  function rateLimit(bucket: string, request: Request, info: AgentRequestInfo | undefined): void {
-    const wait = limiter?.take(`${bucket}:${clientIp(request, info)}`) ?? 0;
+  function rateLimit(bucket: string, request: AgentRequestView): void {
+    const wait = limiter?.take(`${bucket}:${clientIp(request)}`) ?? 0;
     if (wait > 0) {
       throw new AgentHttpError(429, 'RATE_LIMITED', 'Too many enrollment requests; try again later', {
         'retry-after': String(wait),
@@ -70,11 +83,11 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
     }
   }
 
-  async function body(request: Request, info: AgentRequestInfo | undefined): Promise<unknown> {
-    return parseJsonBody(await readBody(request, maxBody, info?.body));
+  async function body(request: AgentRequestView): Promise<unknown> {
+    return parseJsonBody(await request.text(maxBody));
   }
 
-  async function device(request: Request): Promise<string> {
+  async function device(request: AgentRequestView): Promise<string> {
     return (await agent.authenticate(bearer(request))).deviceId;
   }
 
@@ -82,7 +95,7 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
    * The heartbeat path: the token is checked without the database (cached signature); the device's
    * status is checked inside the heartbeat's own statement.
    */
-  async function tokenDevice(request: Request): Promise<string> {
+  async function tokenDevice(request: AgentRequestView): Promise<string> {
     const token = bearer(request);
     try {
       return (await agent.verifyAccessToken(token ?? '')).deviceId;
@@ -92,8 +105,8 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
     }
   }
 
-  async function route(request: Request, path: string, info: AgentRequestInfo | undefined, v2: boolean) {
-    const method = request.method.toUpperCase();
+  async function route(request: AgentRequestView, path: string, v2: boolean): Promise<AgentReply> {
+    const method = request.method;
     const only = (...allowed: string[]) => {
       if (!allowed.includes(method)) {
         throw new AgentHttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, {
@@ -115,16 +128,15 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
         }
       case '/agent/enroll/challenge':
         only('GET');
-        rateLimit('challenge', request, info);
+        rateLimit('challenge', request);
         // Bare, never enveloped: the agent reads `challenge` straight from the body (spec §3.3).
         return json(200, await agent.issueChallenge());
       case '/agent/enroll': {
         only('POST');
-        rateLimit('enroll', request, info);
-        const url = new URL(request.url);
-        const result = await agent.enroll(await body(request, info), {
-          ip: clientIp(request, info),
-          serverUrl: options.serverUrl ?? `${url.origin}${base}`,
+        rateLimit('enroll', request);
+        const result = await agent.enroll(await body(request), {
+          ip: clientIp(request),
+          serverUrl: options.serverUrl ?? `${request.origin}${base}`,
         });
         const { reenrolled: _r, method: _m, ...wire } = result;
         return ok(v2, dropNulls(wire), 201);
@@ -132,15 +144,15 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
       case '/agent/heartbeat': {
         only('POST');
         const deviceId = await tokenDevice(request);
-        return ok(v2, await agent.heartbeat(deviceId, await body(request, info)));
+        return ok(v2, await agent.heartbeat(deviceId, await body(request)));
       }
       case '/agent/refresh-token':
         only('POST');
-        return ok(v2, await agent.refreshToken(await body(request, info)));
+        return ok(v2, await agent.refreshToken(await body(request)));
       case '/agent/push-token': {
         only('POST', 'DELETE');
         const deviceId = await device(request);
-        const payload = await body(request, info);
+        const payload = await body(request);
         if (method === 'POST') await agent.registerPushToken(deviceId, payload);
         else await agent.removePushToken(deviceId, payload);
         return ok(v2, { success: true });
@@ -148,7 +160,7 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
       case '/agent/events': {
         only('POST');
         const deviceId = await device(request);
-        await agent.recordEvent(deviceId, await body(request, info));
+        await agent.recordEvent(deviceId, await body(request));
         return ok(v2, { success: true });
       }
       case '/agent/config':
@@ -164,9 +176,8 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
       const deviceId = await device(request);
       const commandId = decodeSegment(command[1]!);
       if (command[2] === 'ack') await agent.acknowledge(deviceId, commandId);
-      else if (command[2] === 'complete')
-        await agent.complete(deviceId, commandId, await body(request, info));
-      else await agent.fail(deviceId, commandId, await body(request, info));
+      else if (command[2] === 'complete') await agent.complete(deviceId, commandId, await body(request));
+      else await agent.fail(deviceId, commandId, await body(request));
       return ok(v2, { success: true });
     }
     if (path.startsWith('/agent/')) {
@@ -174,34 +185,38 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
       const match = plugins?.match(method, path.slice('/agent'.length));
       if (match) {
         const deviceId = match.auth === 'device' ? await device(request) : null;
-        const full = info?.body
-          ? new Request(request, { body: info.body as Uint8Array<ArrayBuffer> })
-          : request;
-        return match.handle({ request: full, deviceId });
+        return { response: await match.handle({ request: request.webRequest(), deviceId }) };
       }
     }
     throw new AgentHttpError(404, 'ROUTE_NOT_FOUND', `No agent route for ${method} ${path}`);
   }
 
-  return async function agentHandler(request, info) {
+  const dispatch: AgentDispatch = async (request) => {
     const v2 = wantsV2(request);
     try {
-      const pathname = new URL(request.url).pathname;
+      const { pathname } = request;
       if (base && pathname !== base && !pathname.startsWith(`${base}/`)) {
         throw new AgentHttpError(404, 'ROUTE_NOT_FOUND', `No agent route for ${pathname}`);
       }
-      return await route(request, pathname.slice(base.length) || '/', info, v2);
+      return await route(request, pathname.slice(base.length) || '/', v2);
     } catch (error) {
       if (refusal(error) === null) {
-        mdm.logger.error({ err: error, method: request.method, url: request.url }, 'agent request failed');
+        mdm.logger.error(
+          { err: error, method: request.method, path: request.pathname },
+          'agent request failed',
+        );
       }
-      return errorResponse(error, v2);
+      return errorReply(error, v2);
     }
   };
+  const handler: AgentHandler = async (request, info) =>
+    webResponse(await dispatch(webRequestView(request, info)));
+  dispatchers.set(handler, dispatch);
+  return handler;
 }
 
-function bearer(request: Request): string | null {
-  const header = request.headers.get('authorization');
+function bearer(request: AgentRequestView): string | null {
+  const header = request.header('authorization');
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
 }
 

@@ -1,9 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { heartbeatBody, hmacEnrollment } from '../../test/agent-fixtures.js';
+import { agentRoute, definePlugin } from '../plugins/define.js';
 import { createTestMDM, type TestMDM } from '../testing/index.js';
 import { createAgentHandler } from './handler.js';
 import { toNodeListener } from './node.js';
@@ -33,11 +35,40 @@ async function enrolAndBeat(url: string) {
   return { enroll: enroll.status, beat: (await beat.json()) as { ok: boolean }, ack: ack.status };
 }
 
+function rawGet(port: number, path: string): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        text += c.toString('utf8');
+      });
+      res.on('end', () => resolve([res.statusCode ?? 0, text]));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('mounting the agent handler', () => {
   let t: TestMDM;
   const servers: Server[] = [];
   beforeAll(async () => {
-    t = await createTestMDM('postgres');
+    t = await createTestMDM('postgres', {
+      plugins: [
+        definePlugin({
+          name: 'echo',
+          agentRoutes: [
+            agentRoute({
+              method: 'POST',
+              path: '/echo',
+              auth: 'none',
+              body: z.object({ say: z.string() }),
+              handler: async ({ body }) => ({ status: 201, body: { heard: body.say } }),
+            }),
+          ],
+        }),
+      ],
+    });
   });
   afterAll(async () => {
     for (const s of servers) await new Promise((resolve) => s.close(resolve));
@@ -85,5 +116,44 @@ describe('mounting the agent handler', () => {
       duplex: 'half',
     } as RequestInit);
     expect(big.status).toBe(413);
+  });
+
+  it('on node:http, answers plugin routes, HEAD and dot segments as the Web handler does', async () => {
+    const handler = createAgentHandler(t.mdm, { basePath: '/mdm' });
+    const node = createServer(toNodeListener(handler));
+    // Any other Web handler goes through Web Request/Response objects, body included.
+    const foreign = createServer(
+      toNodeListener(async (request) => new Response(`${request.method} ${await request.text()}`)),
+    );
+    for (const s of [node, foreign]) {
+      await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+      servers.push(s);
+    }
+    const url = `http://127.0.0.1:${(node.address() as AddressInfo).port}/mdm`;
+    const echo = await fetch(`${url}/agent/echo`, { method: 'POST', body: JSON.stringify({ say: 'hi' }) });
+    expect([echo.status, await echo.json()]).toEqual([201, { heard: 'hi' }]);
+    const head = await fetch(`${url}/healthz`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      '',
+    ]);
+    // Sent as written (fetch would resolve the dot segments before sending).
+    const port = (node.address() as AddressInfo).port;
+    for (const path of [
+      '/agent/../healthz',
+      '/agent/%2e%2e/healthz',
+      '/healthz?probe=1',
+      '/agent/x%20y',
+      '/agent/{x}',
+    ]) {
+      const web = await handler(new Request(`http://h/mdm${path}`));
+      expect(await rawGet(port, `/mdm${path}`)).toEqual([web.status, await web.text()]);
+    }
+    const other = await fetch(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/x`, {
+      method: 'POST',
+      body: 'payload',
+    });
+    expect(await other.text()).toBe('POST payload');
   });
 });

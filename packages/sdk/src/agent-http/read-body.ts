@@ -40,6 +40,6 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-function tooLarge(limit: number): AgentHttpError {
+export function tooLarge(limit: number): AgentHttpError {
   return new AgentHttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`);
 }

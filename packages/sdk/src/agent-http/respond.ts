@@ -13,6 +13,8 @@ import {
   ProtocolNotConfiguredError,
 } from '../protocol/errors.js';
 import { AgentHttpError } from './http-error.js';
+import type { AgentReply } from './reply.js';
+import type { AgentRequestView } from './request-view.js';
 
 /** The v2 instructions the agent understands (spec §1.5): it maps them to 401, 404 and 503. */
 export type AgentAction = 'reauth' | 'unenroll' | 'retry';
@@ -20,18 +22,16 @@ export type AgentAction = 'reauth' | 'unenroll' | 'retry';
 /** The request header that opts into the v2 envelope; the agent sends it on every request. */
 export const PROTOCOL_HEADER = 'x-openmdm-protocol';
 
-export function wantsV2(request: Request): boolean {
-  return request.headers.get(PROTOCOL_HEADER)?.trim() === '2';
+export function wantsV2(request: Pick<AgentRequestView, 'header'>): boolean {
+  return request.header(PROTOCOL_HEADER)?.trim() === '2';
 }
 
-const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...jsonHeaders, ...headers } });
+export function json(status: number, body: unknown, headers?: Record<string, string>): AgentReply {
+  return headers ? { status, body, headers } : { status, body };
 }
 
 /** Success: v2 `{ok:true, action:"none", data}` at 200; v1 the bare body with its own status (201 on enroll). */
-export function ok(v2: boolean, data: unknown, v1Status = 200): Response {
+export function ok(v2: boolean, data: unknown, v1Status = 200): AgentReply {
   return v2 ? json(200, { ok: true, action: 'none', data }) : json(v1Status, data);
 }
 
@@ -116,7 +116,7 @@ export function refusal(error: unknown): Refusal | null {
 }
 
 /** Renders a refusal for the request's protocol version; unknown errors are a `retry` (v2) or a 500 (v1). */
-export function errorResponse(error: unknown, v2: boolean): Response {
+export function errorReply(error: unknown, v2: boolean): AgentReply {
   const r = refusal(error) ?? {
     status: 500,
     action: 'retry' as const,
