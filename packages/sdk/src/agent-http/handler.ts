@@ -95,13 +95,14 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
    * The heartbeat path: the token is checked without the database (cached signature); the device's
    * status is checked inside the heartbeat's own statement.
    */
-  async function tokenDevice(request: AgentRequestView): Promise<string> {
+  async function tokenDevice(request: AgentRequestView): Promise<{ deviceId: string; generation: number }> {
     const token = bearer(request);
     try {
-      return (await agent.verifyAccessToken(token ?? '')).deviceId;
-    } catch {
+      return await agent.verifyAccessToken(token ?? '');
+    } catch (error) {
       // Always throws: it tells a device that must refresh from one that is blocked or gone.
-      return (await agent.authenticate(token)).deviceId;
+      await agent.authenticate(token);
+      throw error;
     }
   }
 
@@ -143,8 +144,8 @@ export function createAgentHandler(mdm: MDMInstance, options: AgentHandlerOption
       }
       case '/agent/heartbeat': {
         only('POST');
-        const deviceId = await tokenDevice(request);
-        return ok(v2, await agent.heartbeat(deviceId, await body(request)));
+        const { deviceId, generation } = await tokenDevice(request);
+        return ok(v2, await agent.heartbeat(deviceId, await body(request), generation));
       }
       case '/agent/refresh-token':
         only('POST');

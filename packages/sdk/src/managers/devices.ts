@@ -20,7 +20,7 @@ import {
 import { newId } from '../domain/ids.js';
 import type { EffectivePolicy } from '../domain/policy.js';
 import { InvalidTransitionError, NotFoundError } from '../errors.js';
-import { revokeDeviceRefreshTokens } from '../protocol/refresh-tokens.js';
+import { revokeDeviceTokens } from '../protocol/refresh-tokens.js';
 import { encodeCursor } from '../util/cursor.js';
 import { parseInput } from '../util/validate.js';
 import type { CommandManager } from './commands.js';
@@ -220,7 +220,7 @@ export class DeviceManager {
   /** Unenrols a device: its tokens are revoked at once and it must enrol again to come back. */
   async unenroll(id: string, scope: TenantScope = {}): Promise<Device> {
     return this.transition(id, 'unenrolled', scope, {}, async (row, events, tx) => {
-      await revokeDeviceRefreshTokens(tx, id);
+      await revokeDeviceTokens(tx, id);
       events.add({
         type: 'device.unenrolled',
         payload: { deviceId: id },
@@ -261,7 +261,7 @@ export class DeviceManager {
         .set({ deletedAt: sql`now()`, pushToken: null, updatedAt: sql`now()` })
         .where(eq(devices.id, id))
         .returning(deviceColumns);
-      await revokeDeviceRefreshTokens(tx, id);
+      await revokeDeviceTokens(tx, id);
       events.add({ type: 'device.deleted', payload: { deviceId: id }, deviceId: id, tenantId: row.tenantId });
       return updated!;
     });

@@ -9,7 +9,7 @@ import type { PolicyManager } from '../managers/policies.js';
 import { parseInput } from '../util/validate.js';
 import { type EnrollmentChallenge, EnrollmentChallenges } from './challenges.js';
 import { deviceAccessError } from './device-access.js';
-import { DeviceTokens } from './device-tokens.js';
+import { DeviceTokens, type VerifiedAccessToken } from './device-tokens.js';
 import { Enrollment, type EnrollmentResult } from './enrollment.js';
 import type { EnrollmentMeta } from './enrollment-hook.js';
 import { DeviceAuthError, ProtocolNotConfiguredError } from './errors.js';
@@ -124,7 +124,7 @@ export class AgentProtocol {
    */
   async authenticate(token: string | null | undefined): Promise<AuthenticatedDevice> {
     if (!token) throw new DeviceAuthError('DEVICE_TOKEN_MISSING', 'Device authentication required');
-    let verified: { deviceId: string; expiresAt: Date };
+    let verified: VerifiedAccessToken;
     try {
       verified = await this.tokens.verify(token);
     } catch (error) {
@@ -133,7 +133,7 @@ export class AgentProtocol {
       if (deviceId) await this.requireActive(deviceId);
       throw error;
     }
-    const status = await this.requireActive(verified.deviceId);
+    const status = await this.requireActive(verified.deviceId, verified.generation);
     return { deviceId: verified.deviceId, status, tokenExpiresAt: verified.expiresAt };
   }
 
@@ -141,7 +141,7 @@ export class AgentProtocol {
   async refreshToken(body: unknown): Promise<TokenRefreshResult> {
     const { refreshToken } = parseInput(refreshTokenBodySchema, body, 'refresh-token');
     const rotated = await this.refresh.rotate(refreshToken);
-    const access = await this.tokens.issue(rotated.deviceId);
+    const access = await this.tokens.issue(rotated.deviceId, rotated.generation);
     return {
       token: access.token,
       refreshToken: rotated.refreshToken,
@@ -149,9 +149,12 @@ export class AgentProtocol {
     };
   }
 
-  /** `POST /agent/heartbeat` for an authenticated device. */
-  heartbeat(deviceId: string, body: unknown): Promise<HeartbeatResponse> {
-    return this.heartbeats.process(deviceId, body);
+  /**
+   * `POST /agent/heartbeat` for a device. `tokenGeneration` is that of the access token it came with: the
+   * heartbeat is refused (`DEVICE_TOKEN_REVOKED`) when the device's tokens were revoked since.
+   */
+  heartbeat(deviceId: string, body: unknown, tokenGeneration?: number): Promise<HeartbeatResponse> {
+    return this.heartbeats.process(deviceId, body, tokenGeneration);
   }
 
   /** `POST /agent/commands/:id/ack`. Repeats are no-ops; another device's command is "not found". */
@@ -280,12 +283,13 @@ export class AgentProtocol {
     return this.heartbeats.drain();
   }
 
-  private async requireActive(deviceId: string): Promise<string> {
+  /** The device may talk to the server, and (given a token's generation) its tokens were not revoked since. */
+  private async requireActive(deviceId: string, tokenGeneration?: number): Promise<string> {
     const [row] = await this.ctx.db
-      .select({ status: devices.status, deletedAt: devices.deletedAt })
+      .select({ status: devices.status, deletedAt: devices.deletedAt, generation: devices.tokenGeneration })
       .from(devices)
       .where(eq(devices.id, deviceId));
-    const denied = deviceAccessError(deviceId, row);
+    const denied = deviceAccessError(deviceId, row, tokenGeneration);
     if (denied) throw denied;
     return row!.status;
   }

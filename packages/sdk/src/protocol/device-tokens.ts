@@ -16,6 +16,8 @@ export interface IssuedAccessToken {
 export interface VerifiedAccessToken {
   deviceId: string;
   expiresAt: Date;
+  /** The device's token generation when the token was issued; the token is void once the device's moves on. */
+  generation: number;
 }
 
 /** The JOSE `typ` header of device access tokens, so no other JWT signed with the same secret passes. */
@@ -37,10 +39,10 @@ export class DeviceTokens {
     this.key = new TextEncoder().encode(options.secret);
   }
 
-  async issue(deviceId: string): Promise<IssuedAccessToken> {
+  async issue(deviceId: string, generation: number): Promise<IssuedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.options.ttlSeconds;
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ gen: generation })
       .setProtectedHeader({ alg: 'HS256', typ: DEVICE_TOKEN_TYPE })
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)
@@ -73,7 +75,15 @@ export class DeviceTokens {
       });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 64)
         throw invalid();
-      const result = { deviceId: payload.sub, expiresAt: new Date((payload.exp as number) * 1000) };
+      // Tokens from before generations existed carry none: they belong to the first one.
+      const generation = payload.gen ?? 0;
+      if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)
+        throw invalid();
+      const result = {
+        deviceId: payload.sub,
+        expiresAt: new Date((payload.exp as number) * 1000),
+        generation,
+      };
       if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
       this.verified.set(token, result);
       return result;

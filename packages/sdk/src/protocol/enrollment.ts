@@ -21,7 +21,7 @@ import {
   normaliseMac,
 } from './identity.js';
 import { assertStorableJson } from './input-guard.js';
-import { type RefreshTokens, revokeDeviceRefreshTokens } from './refresh-tokens.js';
+import { type RefreshTokens, revokeDeviceTokens } from './refresh-tokens.js';
 import { importP256PublicKey, spkiBase64, verifyEcdsaSignature, verifyHmacSignature } from './signatures.js';
 import { pushConfigFor, type WirePolicy, type WirePushConfig, wirePolicy } from './wire-format.js';
 import { type EnrollmentRequest, enrollmentRequestSchema } from './wire-schemas.js';
@@ -116,6 +116,7 @@ export class Enrollment {
         appliedPolicyVersion: null,
         ...(decision.policyId !== undefined ? { policyId: decision.policyId } : {}),
       };
+      let generation = 0;
       if (existing) {
         await tx
           .update(devices)
@@ -127,7 +128,7 @@ export class Enrollment {
             updatedAt: sql`now()`,
           })
           .where(eq(devices.id, deviceId));
-        await revokeDeviceRefreshTokens(tx, deviceId);
+        generation = await revokeDeviceTokens(tx, deviceId);
       } else {
         await tx.insert(devices).values({
           ...identity,
@@ -160,10 +161,11 @@ export class Enrollment {
         policy,
         settings: effective.policy?.settings,
         refreshToken,
+        generation,
       };
     });
 
-    const access = await tokens.issue(outcome.deviceId);
+    const access = await tokens.issue(outcome.deviceId, outcome.generation);
     return {
       deviceId: outcome.deviceId,
       enrollmentId: outcome.enrollmentId,

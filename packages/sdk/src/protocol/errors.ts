@@ -7,6 +7,7 @@ export class DeviceAuthError extends MDMError {
       | 'DEVICE_TOKEN_MISSING'
       | 'DEVICE_TOKEN_INVALID'
       | 'DEVICE_TOKEN_EXPIRED'
+      | 'DEVICE_TOKEN_REVOKED'
       | 'REFRESH_TOKEN_INVALID'
       | 'REFRESH_TOKEN_EXPIRED'
       | 'REFRESH_TOKEN_REUSED',

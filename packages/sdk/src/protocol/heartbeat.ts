@@ -34,6 +34,8 @@ const LAST_SEEN_RESOLUTION_SECONDS = 10;
 
 interface HeartbeatItem {
   key: string;
+  /** The generation of the access token the heartbeat came with (null: a trusted in-process caller). */
+  generation: number | null;
   heartbeat: AgentHeartbeat;
   telemetry: Telemetry;
   apps: AgentHeartbeat['installedApps'] | null;
@@ -89,12 +91,13 @@ export class HeartbeatProcessor {
     this.batcher = new KeyedBatcher((items) => this.writeBatch(items), MAX_BATCH, concurrent);
   }
 
-  async process(deviceId: string, body: unknown): Promise<HeartbeatResponse> {
+  async process(deviceId: string, body: unknown, tokenGeneration?: number): Promise<HeartbeatResponse> {
     const heartbeat = parseHeartbeat(body);
     const apps = heartbeat.installedApps ?? null;
     const appsHash = apps ? createHash('sha256').update(JSON.stringify(apps)).digest('hex') : null;
     const response = await this.batcher.submit({
       key: deviceId,
+      generation: tokenGeneration ?? null,
       heartbeat,
       telemetry: telemetryFromHeartbeat(heartbeat),
       apps: appsHash !== null && this.knownAppsHash.get(deviceId) === appsHash ? null : apps,
@@ -114,6 +117,7 @@ export class HeartbeatProcessor {
     const input = JSON.stringify(
       items.map((i) => ({
         id: i.key,
+        gen: i.generation,
         telemetry: i.telemetry,
         apps: i.apps,
         apps_hash: i.appsHash,
@@ -149,13 +153,19 @@ export class HeartbeatProcessor {
     }
     if (refused.length > 0) {
       const states = await this.ctx.db
-        .select({ id: devices.id, status: devices.status, deletedAt: devices.deletedAt })
+        .select({
+          id: devices.id,
+          status: devices.status,
+          deletedAt: devices.deletedAt,
+          generation: devices.tokenGeneration,
+        })
         .from(devices)
         .where(inArray(devices.id, [...new Set(refused.map((i) => i.key))]));
       for (const item of refused) {
         const denied = deviceAccessError(
           item.key,
           states.find((s) => s.id === item.key),
+          item.generation ?? undefined,
         );
         results.set(item, denied ?? new Error(`heartbeat of device ${item.key} was not stored`));
       }
@@ -269,13 +279,15 @@ function batchStatement(input: string) {
   return sql`
     with recursive hb as (
       select * from jsonb_to_recordset(${input}::jsonb) as x(
-        id text, telemetry jsonb, apps jsonb, apps_hash text, reported text, agent_version text, battery_level int)
+        id text, gen int, telemetry jsonb, apps jsonb, apps_hash text, reported text, agent_version text,
+        battery_level int)
     ),
     hb_old as (
       select d.* from hb cross join lateral (
         select d.id, d.status, d.policy_id, d.tenant_id, d.apps_hash, d.reported_policy_version, d.applied_policy_id
           from mdm_devices d
           where d.id = hb.id and d.deleted_at is null and d.status in (${active})
+            and (hb.gen is null or d.token_generation = hb.gen)
           -- keeps the lookup a primary-key probe per heartbeat; unlimited, the planner may hash-join all devices
           limit 1
       ) d

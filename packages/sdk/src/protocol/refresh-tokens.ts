@@ -19,12 +19,33 @@ export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** Revokes every live refresh token of a device (unenrolment, deletion, a fresh enrolment). */
-export async function revokeDeviceRefreshTokens(tx: MDMExecutor, deviceId: string): Promise<void> {
+/**
+ * Revokes every credential of a device (unenrolment, deletion, a fresh enrolment): its live refresh tokens,
+ * and its access tokens by moving its token generation on. Returns the new generation.
+ */
+export async function revokeDeviceTokens(tx: MDMExecutor, deviceId: string): Promise<number> {
   await tx
     .update(refreshTokens)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
+  return nextTokenGeneration(tx, deviceId);
+}
+
+/** Refuses every access token issued to the device so far; returns the generation new tokens carry. */
+async function nextTokenGeneration(tx: MDMExecutor, deviceId: string): Promise<number> {
+  const [row] = await tx
+    .update(devices)
+    .set({ tokenGeneration: sql`${devices.tokenGeneration} + 1` })
+    .where(eq(devices.id, deviceId))
+    .returning({ generation: devices.tokenGeneration });
+  return row?.generation ?? 0;
+}
+
+export interface RotatedRefreshToken {
+  deviceId: string;
+  refreshToken: string;
+  /** The device's token generation, for the access token issued beside it. */
+  generation: number;
 }
 
 /**
@@ -51,49 +72,54 @@ export class RefreshTokens {
   }
 
   /** Exchanges a refresh token for its successor; throws DeviceAuthError or DeviceAccessDeniedError. */
-  async rotate(token: string): Promise<{ deviceId: string; refreshToken: string }> {
-    const outcome = await this.ctx.transact(
-      async (tx): Promise<{ deviceId: string; refreshToken: string } | MDMError> => {
-        const [row] = await tx
-          .select({
-            id: refreshTokens.id,
-            deviceId: refreshTokens.deviceId,
-            familyId: refreshTokens.familyId,
-            expiresAt: refreshTokens.expiresAt,
-            usedAt: refreshTokens.usedAt,
-            revokedAt: refreshTokens.revokedAt,
-            status: devices.status,
-            deletedAt: devices.deletedAt,
-          })
-          .from(refreshTokens)
-          .innerJoin(devices, eq(devices.id, refreshTokens.deviceId))
-          .where(eq(refreshTokens.tokenHash, hashRefreshToken(token)))
-          .for('update', { of: refreshTokens });
-        if (!row || row.revokedAt)
-          return new DeviceAuthError('REFRESH_TOKEN_INVALID', 'Refresh token is invalid');
-        const denied = deviceAccessError(row.deviceId, row);
-        if (denied) return denied;
-        if (row.expiresAt.getTime() <= Date.now()) {
-          return new DeviceAuthError('REFRESH_TOKEN_EXPIRED', 'Refresh token has expired');
+  async rotate(token: string): Promise<RotatedRefreshToken> {
+    const outcome = await this.ctx.transact(async (tx): Promise<RotatedRefreshToken | MDMError> => {
+      const [row] = await tx
+        .select({
+          id: refreshTokens.id,
+          deviceId: refreshTokens.deviceId,
+          familyId: refreshTokens.familyId,
+          expiresAt: refreshTokens.expiresAt,
+          usedAt: refreshTokens.usedAt,
+          revokedAt: refreshTokens.revokedAt,
+          status: devices.status,
+          deletedAt: devices.deletedAt,
+          generation: devices.tokenGeneration,
+        })
+        .from(refreshTokens)
+        .innerJoin(devices, eq(devices.id, refreshTokens.deviceId))
+        .where(eq(refreshTokens.tokenHash, hashRefreshToken(token)))
+        .for('update', { of: refreshTokens });
+      if (!row || row.revokedAt)
+        return new DeviceAuthError('REFRESH_TOKEN_INVALID', 'Refresh token is invalid');
+      const denied = deviceAccessError(row.deviceId, row);
+      if (denied) return denied;
+      if (row.expiresAt.getTime() <= Date.now()) {
+        return new DeviceAuthError('REFRESH_TOKEN_EXPIRED', 'Refresh token has expired');
+      }
+      if (row.usedAt) {
+        if (Date.now() - row.usedAt.getTime() > REFRESH_RETRY_GRACE_SECONDS * 1000) {
+          await tx
+            .update(refreshTokens)
+            .set({ revokedAt: sql`now()` })
+            .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+          // The access tokens issued from the family go with it.
+          await nextTokenGeneration(tx, row.deviceId);
+          this.ctx.logger.warn(
+            { deviceId: row.deviceId, familyId: row.familyId },
+            'refresh token reused: its token family and the access tokens issued from it are revoked',
+          );
+          return new DeviceAuthError('REFRESH_TOKEN_REUSED', 'Refresh token was already used');
         }
-        if (row.usedAt) {
-          if (Date.now() - row.usedAt.getTime() > REFRESH_RETRY_GRACE_SECONDS * 1000) {
-            await tx
-              .update(refreshTokens)
-              .set({ revokedAt: sql`now()` })
-              .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
-            this.ctx.logger.warn(
-              { deviceId: row.deviceId, familyId: row.familyId },
-              'refresh token reused: its token family is revoked',
-            );
-            return new DeviceAuthError('REFRESH_TOKEN_REUSED', 'Refresh token was already used');
-          }
-        } else {
-          await tx.update(refreshTokens).set({ usedAt: sql`now()` }).where(eq(refreshTokens.id, row.id));
-        }
-        return { deviceId: row.deviceId, refreshToken: await this.issueIn(tx, row.deviceId, row.familyId) };
-      },
-    );
+      } else {
+        await tx.update(refreshTokens).set({ usedAt: sql`now()` }).where(eq(refreshTokens.id, row.id));
+      }
+      return {
+        deviceId: row.deviceId,
+        refreshToken: await this.issueIn(tx, row.deviceId, row.familyId),
+        generation: row.generation,
+      };
+    });
     if (outcome instanceof Error) throw outcome;
     return outcome;
   }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmacEnrollment, signDeviceToken } from '../../test/agent-fixtures.js';
+import { deviceFields, heartbeatBody, hmacEnrollment, signDeviceToken } from '../../test/agent-fixtures.js';
+import { createAgentHandler } from '../agent-http/handler.js';
 import type { MDMInstance } from '../create-mdm.js';
 import { createTestMDM, type TestMDM } from '../testing/index.js';
 import { hashRefreshToken } from './refresh-tokens.js';
@@ -105,5 +106,50 @@ describe.each(['postgres', 'pglite'] as const)('device tokens on %s', (driver) =
       sql`update mdm_refresh_tokens set expires_at = now() - interval '1 second' where device_id = ${enrolled.deviceId}`,
     );
     expect(await code(mdm.refreshDeviceToken(enrolled.refreshToken))).toBe('REFRESH_TOKEN_EXPIRED');
+  });
+
+  it('access tokens die with their credentials: refresh-token reuse and re-enrolment void the earlier ones', async () => {
+    const handler = createAgentHandler(mdm);
+    const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'x-openmdm-protocol': '2' });
+    const beat = async (token: string) =>
+      (
+        await handler(
+          new Request('http://h/agent/heartbeat', {
+            method: 'POST',
+            headers: headers(token),
+            body: JSON.stringify(heartbeatBody()),
+          }),
+        )
+      ).json();
+    const config = async (token: string) =>
+      (await handler(new Request('http://h/agent/config', { headers: headers(token) }))).json();
+    const revoked = { ok: false, action: 'reauth', code: 'DEVICE_TOKEN_REVOKED' };
+
+    const fields = deviceFields();
+    const enrolled = await mdm.enroll(hmacEnrollment(fields));
+    const a = await mdm.refreshDeviceToken(enrolled.refreshToken);
+    expect(await beat(enrolled.token)).toMatchObject({ ok: true });
+    expect(await beat(a.token)).toMatchObject({ ok: true });
+    await mdm.database.db.execute(
+      sql`update mdm_refresh_tokens set used_at = now() - interval '1 hour' where token_hash = ${hashRefreshToken(enrolled.refreshToken)}`,
+    );
+    expect(await code(mdm.refreshDeviceToken(enrolled.refreshToken))).toBe('REFRESH_TOKEN_REUSED');
+    for (const token of [enrolled.token, a.token]) {
+      expect(await beat(token)).toMatchObject(revoked);
+      expect(await config(token)).toMatchObject(revoked);
+    }
+
+    // Enrolling again is the way back; a further re-enrolment voids the tokens of the one before.
+    const back = await mdm.enroll(hmacEnrollment(fields));
+    expect(back.deviceId).toBe(enrolled.deviceId);
+    expect(await beat(back.token)).toMatchObject({ ok: true });
+    expect(await config(back.token)).toMatchObject({ ok: true });
+    const later = await mdm.enroll(hmacEnrollment(fields));
+    expect(await beat(back.token)).toMatchObject(revoked);
+    expect(await beat(later.token)).toMatchObject({ ok: true });
+    // An in-process caller that passes no token generation is not affected.
+    await expect(mdm.processHeartbeat(enrolled.deviceId, heartbeatBody())).resolves.toMatchObject({
+      success: true,
+    });
   });
 });

@@ -63,6 +63,11 @@ export const devices = pgTable(
     pushToken: text('push_token'),
     /** SubjectPublicKeyInfo (base64) pinned at the first pinned-key enrolment. */
     publicKey: text('public_key'),
+    /**
+     * Access tokens carry the generation they were issued in; revoking the device's tokens (re-enrolment,
+     * unenrolment, deletion, refresh-token reuse) moves it on, which refuses every earlier access token.
+     */
+    tokenGeneration: integer('token_generation').notNull().default(0),
     tags: text('tags').array().notNull().default([]),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     lastSeenAt: timestampTz('last_seen_at'),
