@@ -23,6 +23,7 @@ describe('built-in jobs', () => {
       'commands.ackWatchdog',
       'webhooks.deliver',
       'enrollment.prune',
+      'events.prune',
     ]);
     expect(mdm.jobs.status().every((s) => s.runs === 0)).toBe(true);
   });

@@ -7,6 +7,7 @@ export const builtinJobNames = [
   'push.retry',
   'webhooks.deliver',
   'enrollment.prune',
+  'events.prune',
 ] as const;
 export type BuiltinJobName = (typeof builtinJobNames)[number];
 
@@ -20,6 +21,22 @@ export interface JobsConfig {
   ackTimeoutSeconds?: number;
   /** How often each job runs, in milliseconds. */
   intervalsMs?: Partial<Record<BuiltinJobName, number>>;
+  /** How long `mdm_events` rows are kept before the `events.prune` job deletes them. */
+  eventRetention?: EventRetentionConfig;
+}
+
+/** Retention of the event log, in whole days (1 to 3650); `null` keeps those events forever. */
+export interface EventRetentionConfig {
+  /**
+   * `device.heartbeat` events older than this many days are deleted (default 7). They are one row per
+   * heartbeat per device: telemetry history, and most of the table.
+   */
+  heartbeatDays?: number | null;
+  /**
+   * Every other event older than this many days is deleted (default `null`: kept forever). Command, policy
+   * and enrolment events are the audit trail; set this only if something else keeps that history.
+   */
+  otherDays?: number | null;
 }
 
 const defaultIntervalsMs: Record<BuiltinJobName, number> = {
@@ -28,9 +45,30 @@ const defaultIntervalsMs: Record<BuiltinJobName, number> = {
   'push.retry': 5_000,
   'webhooks.deliver': 1_000,
   'enrollment.prune': 3_600_000,
+  'events.prune': 60_000,
 };
 
 const intervalSchema = z.number().int().min(10).max(86_400_000);
+
+const retentionDaysSchema = z
+  .number()
+  .int('must be a whole number of days')
+  .min(1, 'must be at least 1 day (null keeps the events forever)')
+  .max(3650, 'must be at most 3650 days (null keeps the events forever)')
+  .nullable();
+
+/** Event retention after defaults: whole days, or null for "keep forever". */
+export interface EventRetentionSettings {
+  heartbeatDays: number | null;
+  otherDays: number | null;
+}
+
+const defaultEventRetention: EventRetentionSettings = { heartbeatDays: 7, otherDays: null };
+
+export const eventRetentionSchema = z.strictObject({
+  heartbeatDays: retentionDaysSchema.default(defaultEventRetention.heartbeatDays),
+  otherDays: retentionDaysSchema.default(defaultEventRetention.otherDays),
+});
 
 const jobsConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -43,12 +81,14 @@ const jobsConfigSchema = z.strictObject({
   intervalsMs: z
     .strictObject(Object.fromEntries(builtinJobNames.map((name) => [name, intervalSchema.optional()])))
     .default({}),
+  eventRetention: eventRetentionSchema.default(defaultEventRetention),
 });
 
 export interface JobsSettings {
   enabled: boolean;
   ackTimeoutSeconds: number;
   intervalsMs: Record<BuiltinJobName, number>;
+  eventRetention: EventRetentionSettings;
 }
 
 export function parseJobsConfig(config: JobsConfig | undefined): JobsSettings {
@@ -60,5 +100,6 @@ export function parseJobsConfig(config: JobsConfig | undefined): JobsSettings {
       ...defaultIntervalsMs,
       ...(parsed.intervalsMs as Partial<Record<BuiltinJobName, number>>),
     },
+    eventRetention: { ...parsed.eventRetention },
   };
 }
