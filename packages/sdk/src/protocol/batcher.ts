@@ -1,22 +1,49 @@
+export interface KeyedBatcherOptions {
+  /** Most items in one batch. */
+  maxBatch: number;
+  /** Batches written at once in the normal case. */
+  lanes: number;
+  /**
+   * A batch still running after this many milliseconds is treated as stalled (a row lock held elsewhere,
+   * say) and another lane opens beside it, up to `maxLanes`, so one slow batch never holds up the rest.
+   */
+  spareLaneAfterMs?: number;
+  maxLanes?: number;
+}
+
 /**
  * Group commit for concurrent requests: items submitted while a batch is being written wait and go out
  * together in the next one. Under light load a batch holds one item and waits for nothing (it starts on the
- * next turn of the event loop); under heavy load it holds whatever arrived during the previous write.
- * At most `maxConcurrent` batches run at once, and no two running batches share a key, so concurrent
- * batches never lock the same rows (no deadlocks between them).
+ * next turn of the event loop); under heavy load it holds whatever arrived during the previous write, so
+ * few lanes mean large batches and the least work per item. No two running batches share a key, so
+ * concurrent batches never lock the same rows (no deadlocks between them).
  */
 export class KeyedBatcher<T extends { key: string }, R> {
   private queue: Pending<T, R>[] = [];
   private readonly running = new Set<string>();
   private inFlight = 0;
+  /** Running batches past `spareLaneAfterMs`: each opens one spare lane. */
+  private stalled = 0;
   private scheduled = false;
   private idle: (() => void)[] = [];
+  private readonly maxBatch: number;
+  private readonly lanes: number;
+  private readonly spareLaneAfterMs: number | null;
+  private readonly maxLanes: number;
 
   constructor(
     private readonly write: (items: T[]) => Promise<Map<T, R | Error>>,
-    private readonly maxBatch: number,
-    private readonly maxConcurrent: number,
-  ) {}
+    options: KeyedBatcherOptions,
+  ) {
+    this.maxBatch = options.maxBatch;
+    this.lanes = options.lanes;
+    this.spareLaneAfterMs = options.spareLaneAfterMs ?? null;
+    this.maxLanes = Math.max(options.lanes, options.maxLanes ?? options.lanes);
+  }
+
+  private get laneLimit(): number {
+    return Math.min(this.maxLanes, this.lanes + this.stalled);
+  }
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -32,7 +59,7 @@ export class KeyedBatcher<T extends { key: string }, R> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxConcurrent || this.queue.length === 0) return;
+    if (this.scheduled || this.inFlight >= this.laneLimit || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -41,7 +68,7 @@ export class KeyedBatcher<T extends { key: string }, R> {
   }
 
   private flush(): void {
-    if (this.inFlight >= this.maxConcurrent) return;
+    if (this.inFlight >= this.laneLimit) return;
     const batch: Pending<T, R>[] = [];
     const keys = new Set<string>();
     const rest: Pending<T, R>[] = [];
@@ -57,7 +84,19 @@ export class KeyedBatcher<T extends { key: string }, R> {
     if (batch.length === 0) return;
     this.inFlight++;
     for (const key of keys) this.running.add(key);
+    let stalled = false;
+    const watch =
+      this.spareLaneAfterMs === null
+        ? null
+        : setTimeout(() => {
+            stalled = true;
+            this.stalled++;
+            this.schedule();
+          }, this.spareLaneAfterMs);
+    watch?.unref();
     void this.run(batch).finally(() => {
+      if (watch) clearTimeout(watch);
+      if (stalled) this.stalled--;
       this.inFlight--;
       for (const key of keys) this.running.delete(key);
       this.schedule();
