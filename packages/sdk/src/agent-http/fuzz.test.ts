@@ -1,9 +1,12 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacEnrollment, signDeviceToken } from '../../test/agent-fixtures.js';
 import { createTestMDM, type TestMDM } from '../testing/index.js';
 import { type AgentHandler, createAgentHandler } from './handler.js';
+import { toNodeListener } from './node.js';
 
 /** A digest of every table an agent request can write. */
 async function snapshot(t: TestMDM): Promise<string> {
@@ -59,9 +62,18 @@ function pathSegment(s: string): string {
   }
 }
 
-describe.each(['postgres', 'pglite'] as const)('fuzzing /agent/* on %s', (driver) => {
+/** How a request reaches the handler: as a Web Request, or over HTTP to `toNodeListener` on `node:http`. */
+type Transport = 'web' | 'node';
+
+describe.each([
+  ['postgres', 'web'],
+  ['pglite', 'web'],
+  ['postgres', 'node'],
+] as const)('fuzzing /agent/* on %s through %s', (driver, transport: Transport) => {
   let t: TestMDM;
   let handler: AgentHandler;
+  let server: Server | null = null;
+  let send: (path: string, init: RequestInit) => Promise<{ status: number; text: string }>;
   let token: string;
   let otherCommand: string;
   let forged: string[];
@@ -72,6 +84,21 @@ describe.each(['postgres', 'pglite'] as const)('fuzzing /agent/* on %s', (driver
       enrollRateLimit: false,
       maxBodyBytes: 256 * 1024,
     });
+    if (transport === 'node') {
+      const listening = createServer(toNodeListener(handler, { maxBodyBytes: 256 * 1024 }));
+      await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+      server = listening;
+      const origin = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+      send = async (path, init) => {
+        const response = await fetch(`${origin}/mdm${path}`, init);
+        return { status: response.status, text: await response.text() };
+      };
+    } else {
+      send = async (path, init) => {
+        const response = await handler(new Request(`http://fuzz/mdm${path}`, init));
+        return { status: response.status, text: await response.text() };
+      };
+    }
     const a = await t.mdm.enroll(hmacEnrollment());
     const b = await t.mdm.enroll(hmacEnrollment());
     token = a.token;
@@ -85,7 +112,13 @@ describe.each(['postgres', 'pglite'] as const)('fuzzing /agent/* on %s', (driver
       '',
     ];
   }, 120_000);
-  afterAll(() => t.cleanup());
+  afterAll(async () => {
+    if (server) {
+      const listening = server;
+      await new Promise((resolve) => listening.close(resolve));
+    }
+    await t.cleanup();
+  });
 
   /** Requests that are invalid by construction: each must be refused without a 5xx or a write. */
   const request = fc.oneof(
@@ -161,10 +194,8 @@ describe.each(['postgres', 'pglite'] as const)('fuzzing /agent/* on %s', (driver
         const path = r.path.replace('OTHER', otherCommand);
         const body =
           r.method === 'GET' ? undefined : (r.raw ?? (r.body === null ? undefined : JSON.stringify(r.body)));
-        const response = await handler(
-          new Request(`http://fuzz/mdm${path}`, { method: r.method, headers, body }),
-        );
-        const text = await response.text();
+        const response = await send(path, { method: r.method, headers, body });
+        const { text } = response;
         expect(response.status, `${r.method} ${path} → ${text.slice(0, 200)}`).toBeLessThan(500);
         if (response.status < 400) {
           expect(response.status).toBe(200);
