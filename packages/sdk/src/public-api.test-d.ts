@@ -5,7 +5,9 @@ import {
   type CommandStatus,
   createMDM,
   type Device,
+  type EventRetentionConfig,
   type MDMEvent,
+  type MDMConfig,
   type MDMInstance,
   type Page,
   type PolicySettings,
@@ -53,5 +55,22 @@ describe('public API types', () => {
     expectTypeOf<PolicySettings['kioskMode']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<PolicySettings['passwordMinLength']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<NonNullable<PolicySettings['wifiNetworks']>[number]['ssid']>().toEqualTypeOf<string>();
+  });
+
+  it('takes event retention in whole days, or null to keep events forever', () => {
+    expectTypeOf<NonNullable<MDMConfig['jobs']>['eventRetention']>().toEqualTypeOf<
+      EventRetentionConfig | undefined
+    >();
+    expectTypeOf<{ heartbeatDays: 7; otherDays: null }>().toMatchTypeOf<EventRetentionConfig>();
+    // @ts-expect-error days are numbers
+    const bad: EventRetentionConfig = { heartbeatDays: '7' };
+    void bad;
+  });
+
+  it('hands the token generation of the access token to the heartbeat', () => {
+    const mdm = createMDM();
+    expectTypeOf(mdm.agent.heartbeat).parameters.toEqualTypeOf<
+      [deviceId: string, body: unknown, tokenGeneration?: number | undefined]
+    >();
   });
 });

@@ -3,8 +3,7 @@ import type { MDMInstance } from '../create-mdm.js';
 import { AgentHttpError } from './http-error.js';
 import { FixedWindowRateLimiter } from './rate-limit.js';
 import { parseJsonBody } from './read-body.js';
-import type { AgentReply } from './reply.js';
-import { webResponse } from './reply.js';
+import { type AgentReply, webResponse } from './reply.js';
 import { type AgentRequestView, webRequestView } from './request-view.js';
 import { errorReply, json, ok, refusal, wantsV2 } from './respond.js';
 

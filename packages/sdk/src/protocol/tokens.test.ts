@@ -137,6 +137,7 @@ describe.each(['postgres', 'pglite'] as const)('device tokens on %s', (driver) =
     for (const token of [enrolled.token, a.token]) {
       expect(await beat(token)).toMatchObject(revoked);
       expect(await config(token)).toMatchObject(revoked);
+      expect(await code(mdm.verifyDeviceToken(token))).toBe('DEVICE_TOKEN_REVOKED');
     }
 
     // Enrolling again is the way back; a further re-enrolment voids the tokens of the one before.
