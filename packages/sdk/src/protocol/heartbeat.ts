@@ -47,6 +47,7 @@ interface HeartbeatItem {
 
 interface DeviceResult {
   id: string;
+  tenant_id: string | null;
   status: string;
   apps_stale: boolean;
   send_policy: boolean;
@@ -67,6 +68,18 @@ interface EventResult {
   created_at: string;
 }
 
+/** The device as the batch found it, for the heartbeat hooks. */
+interface StoredDevice {
+  id: string;
+  tenantId: string | null;
+  status: string;
+}
+
+interface StoredHeartbeat {
+  response: HeartbeatResponse;
+  device: StoredDevice;
+}
+
 interface BatchResult {
   devices: DeviceResult[] | null;
   events: EventResult[] | null;
@@ -80,7 +93,7 @@ interface BatchResult {
  * blocked, unenrolled or deleted matches nothing in that statement and is refused.
  */
 export class HeartbeatProcessor {
-  private readonly batcher: KeyedBatcher<HeartbeatItem, HeartbeatResponse>;
+  private readonly batcher: KeyedBatcher<HeartbeatItem, StoredHeartbeat>;
   /** Inventory hash last written per device, so an unchanged inventory is not even sent to the database. */
   private readonly knownAppsHash = new Map<string, string>();
 
@@ -102,7 +115,7 @@ export class HeartbeatProcessor {
     const heartbeat = parseHeartbeat(body);
     const apps = heartbeat.installedApps ?? null;
     const appsHash = apps ? createHash('sha256').update(JSON.stringify(apps)).digest('hex') : null;
-    const response = await this.batcher.submit({
+    const { response, device } = await this.batcher.submit({
       key: deviceId,
       generation: tokenGeneration ?? null,
       heartbeat,
@@ -111,7 +124,7 @@ export class HeartbeatProcessor {
       appsHash,
       reported: heartbeat.policyVersion === undefined ? null : String(heartbeat.policyVersion),
     });
-    if (this.ctx.heartbeatHookRunner) return this.withPluginCommands(deviceId, heartbeat, response);
+    if (this.ctx.heartbeatHookRunner) return this.withPluginCommands(device, heartbeat, response);
     return response;
   }
 
@@ -120,7 +133,7 @@ export class HeartbeatProcessor {
     return this.batcher.drain();
   }
 
-  private async writeBatch(items: HeartbeatItem[]): Promise<Map<HeartbeatItem, HeartbeatResponse | Error>> {
+  private async writeBatch(items: HeartbeatItem[]): Promise<Map<HeartbeatItem, StoredHeartbeat | Error>> {
     const input = JSON.stringify(
       items.map((i) => ({
         id: i.key,
@@ -146,7 +159,7 @@ export class HeartbeatProcessor {
         });
     if (stored.length > 0) this.ctx.committed(stored);
 
-    const results = new Map<HeartbeatItem, HeartbeatResponse | Error>();
+    const results = new Map<HeartbeatItem, StoredHeartbeat | Error>();
     const byId = new Map(rows.map((r) => [r.id, r]));
     const refused: HeartbeatItem[] = [];
     for (const item of items) {
@@ -156,7 +169,10 @@ export class HeartbeatProcessor {
         continue;
       }
       this.rememberAppsHash(item, row);
-      results.set(item, toResponse(row));
+      results.set(item, {
+        response: toResponse(row),
+        device: { id: row.id, tenantId: row.tenant_id, status: row.status },
+      });
     }
     if (refused.length > 0) {
       const states = await this.ctx.db
@@ -189,23 +205,22 @@ export class HeartbeatProcessor {
     this.knownAppsHash.set(item.key, item.appsHash);
   }
 
-  /** Plugins may queue commands from their heartbeat hooks; those go out in this same response. */
+  /**
+   * Plugins may queue commands from their heartbeat hooks; those go out in this same response. The hooks run
+   * once the heartbeat is stored, with the device as the batch found it (no further read).
+   */
   private async withPluginCommands(
-    deviceId: string,
+    device: StoredDevice,
     heartbeat: AgentHeartbeat,
     response: HeartbeatResponse,
   ): Promise<HeartbeatResponse> {
-    const [device] = await this.ctx.db
-      .select({ id: devices.id, tenantId: devices.tenantId, status: devices.status })
-      .from(devices)
-      .where(inArray(devices.id, [deviceId]));
-    if (!device || !(managedDeviceStatuses as readonly string[]).includes(device.status)) return response;
+    if (!(managedDeviceStatuses as readonly string[]).includes(device.status)) return response;
     const outcome = await this.ctx.runHeartbeatHooks({
       device: { id: device.id, tenantId: device.tenantId },
       heartbeat,
     });
     if (outcome.commands.length === 0) return response;
-    const more = await this.commands.takeForDelivery(deviceId, COMMANDS_PER_HEARTBEAT);
+    const more = await this.commands.takeForDelivery(device.id, COMMANDS_PER_HEARTBEAT);
     const seen = new Set(response.pendingCommands.map((c) => c.id));
     return {
       ...response,
@@ -373,7 +388,7 @@ function batchStatement(input: string) {
     select json_build_object(
       'devices', (
         select json_agg(json_build_object(
-          'id', u.id, 'status', u.status,
+          'id', u.id, 'tenant_id', u.tenant_id, 'status', u.status,
           'apps_stale', pl.apps is null and pl.apps_hash is not null and pl.apps_hash is distinct from pl.old_hash,
           'send_policy', pl.send_policy, 'policy_id', pl.policy_id, 'policy_name', pl.policy_name,
           'policy_version', pl.policy_version,
