@@ -24,6 +24,7 @@ describe('built-in jobs', () => {
       'webhooks.deliver',
       'enrollment.prune',
       'events.prune',
+      'webhooks.prune',
     ]);
     expect(mdm.jobs.status().every((s) => s.runs === 0)).toBe(true);
   });

@@ -7,6 +7,7 @@ import { pruneOldEvents } from './event-retention.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobsSettings } from './options.js';
 import { pruneExpiredCredentials } from './prune.js';
+import { WebhookDeliveryPruner } from './webhook-retention.js';
 
 const batch = 500;
 /**
@@ -14,10 +15,12 @@ const batch = 500;
  * the 100 000 heartbeats a minute of 100 000 devices age out in about 20 runs a minute.
  */
 const eventsBatch = 5000;
+/** Webhook deliveries deleted per run; a full run is followed by another at once. */
+const deliveriesBatch = 5000;
 
 /**
  * The SDK's own jobs: command expiry, the ack watchdog, push retries, webhook delivery, pruning of expired
- * credentials and of events past their retention.
+ * credentials, and of events and finished webhook deliveries past their retention.
  */
 export function registerBuiltinJobs(
   runner: JobRunner,
@@ -58,5 +61,13 @@ export function registerBuiltinJobs(
     intervalMs: every['events.prune'],
     batchSize: eventsBatch,
     run: () => pruneOldEvents(ctx, settings.eventRetention, eventsBatch),
+  });
+  // One pruner per instance: it keeps the position of its sweep between runs.
+  const deliveries = new WebhookDeliveryPruner(ctx, settings.webhookRetention, deliveriesBatch);
+  runner.add({
+    name: 'webhooks.prune',
+    intervalMs: every['webhooks.prune'],
+    batchSize: deliveriesBatch,
+    run: () => deliveries.run(),
   });
 }

@@ -6,5 +6,7 @@ export {
   builtinJobNames,
   type EventRetentionConfig,
   type JobsConfig,
+  type WebhookRetentionConfig,
 } from './options.js';
 export { pruneExpiredCredentials } from './prune.js';
+export { pruneWebhookDeliveries } from './webhook-retention.js';

@@ -8,6 +8,7 @@ export const builtinJobNames = [
   'webhooks.deliver',
   'enrollment.prune',
   'events.prune',
+  'webhooks.prune',
 ] as const;
 export type BuiltinJobName = (typeof builtinJobNames)[number];
 
@@ -23,6 +24,8 @@ export interface JobsConfig {
   intervalsMs?: Partial<Record<BuiltinJobName, number>>;
   /** How long `mdm_events` rows are kept before the `events.prune` job deletes them. */
   eventRetention?: EventRetentionConfig;
+  /** How long finished `mdm_webhook_deliveries` rows are kept before the `webhooks.prune` job deletes them. */
+  webhookRetention?: WebhookRetentionConfig;
 }
 
 /** Retention of the event log, in whole days (1 to 3650); `null` keeps those events forever. */
@@ -39,6 +42,21 @@ export interface EventRetentionConfig {
   otherDays?: number | null;
 }
 
+/**
+ * Retention of finished webhook deliveries, in whole days (1 to 3650) counted from when the delivery finished
+ * (its last status change); `null` keeps them forever. `pending` deliveries are never deleted, however old.
+ * A deleted delivery can no longer be listed or replayed (`mdm.webhooks.replay` needs its row).
+ */
+export interface WebhookRetentionConfig {
+  /** `delivered` deliveries are deleted this many days after they were delivered (default 7). */
+  deliveredDays?: number | null;
+  /**
+   * `dead` (dead-lettered: every attempt failed) and `cancelled` (endpoint deleted or disabled) deliveries are
+   * deleted this many days after they ended (default 30). Until then an operator can still replay them.
+   */
+  deadDays?: number | null;
+}
+
 const defaultIntervalsMs: Record<BuiltinJobName, number> = {
   'commands.expire': 30_000,
   'commands.ackWatchdog': 60_000,
@@ -46,16 +64,18 @@ const defaultIntervalsMs: Record<BuiltinJobName, number> = {
   'webhooks.deliver': 1_000,
   'enrollment.prune': 3_600_000,
   'events.prune': 60_000,
+  'webhooks.prune': 60_000,
 };
 
 const intervalSchema = z.number().int().min(10).max(86_400_000);
 
-const retentionDaysSchema = z
-  .number()
-  .int('must be a whole number of days')
-  .min(1, 'must be at least 1 day (null keeps the events forever)')
-  .max(3650, 'must be at most 3650 days (null keeps the events forever)')
-  .nullable();
+const retentionDaysSchema = (kept: string) =>
+  z
+    .number()
+    .int('must be a whole number of days')
+    .min(1, `must be at least 1 day (null keeps the ${kept} forever)`)
+    .max(3650, `must be at most 3650 days (null keeps the ${kept} forever)`)
+    .nullable();
 
 /** Event retention after defaults: whole days, or null for "keep forever". */
 export interface EventRetentionSettings {
@@ -66,8 +86,21 @@ export interface EventRetentionSettings {
 const defaultEventRetention: EventRetentionSettings = { heartbeatDays: 7, otherDays: null };
 
 export const eventRetentionSchema = z.strictObject({
-  heartbeatDays: retentionDaysSchema.default(defaultEventRetention.heartbeatDays),
-  otherDays: retentionDaysSchema.default(defaultEventRetention.otherDays),
+  heartbeatDays: retentionDaysSchema('events').default(defaultEventRetention.heartbeatDays),
+  otherDays: retentionDaysSchema('events').default(defaultEventRetention.otherDays),
+});
+
+/** Webhook delivery retention after defaults: whole days, or null for "keep forever". */
+export interface WebhookRetentionSettings {
+  deliveredDays: number | null;
+  deadDays: number | null;
+}
+
+const defaultWebhookRetention: WebhookRetentionSettings = { deliveredDays: 7, deadDays: 30 };
+
+export const webhookRetentionSchema = z.strictObject({
+  deliveredDays: retentionDaysSchema('deliveries').default(defaultWebhookRetention.deliveredDays),
+  deadDays: retentionDaysSchema('deliveries').default(defaultWebhookRetention.deadDays),
 });
 
 const jobsConfigSchema = z.strictObject({
@@ -82,6 +115,7 @@ const jobsConfigSchema = z.strictObject({
     .strictObject(Object.fromEntries(builtinJobNames.map((name) => [name, intervalSchema.optional()])))
     .default({}),
   eventRetention: eventRetentionSchema.default(defaultEventRetention),
+  webhookRetention: webhookRetentionSchema.default(defaultWebhookRetention),
 });
 
 export interface JobsSettings {
@@ -89,6 +123,7 @@ export interface JobsSettings {
   ackTimeoutSeconds: number;
   intervalsMs: Record<BuiltinJobName, number>;
   eventRetention: EventRetentionSettings;
+  webhookRetention: WebhookRetentionSettings;
 }
 
 export function parseJobsConfig(config: JobsConfig | undefined): JobsSettings {
@@ -101,5 +136,6 @@ export function parseJobsConfig(config: JobsConfig | undefined): JobsSettings {
       ...(parsed.intervalsMs as Partial<Record<BuiltinJobName, number>>),
     },
     eventRetention: { ...parsed.eventRetention },
+    webhookRetention: { ...parsed.webhookRetention },
   };
 }
