@@ -3,7 +3,7 @@
  * handler on `node:http` against a fresh Postgres database, driven by the same load generator (32 keep-alive
  * connections, a fixed number of requests each). Each server runs in its own process; this one generates load.
  *
- *   pnpm --filter @openmdm/sdk bench:heartbeat [--devices 1000] [--requests 1500] [--connections 32]
+ *   pnpm --filter @openmdm/sdk bench:heartbeat [--devices 1000] [--requests 1500] [--connections 32] [--kiosk]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAgentHandler, toNodeListener } from '../src/agent-http/index.js';
 import { createMDM } from '../src/create-mdm.js';
+import { kioskPlugin } from '../src/plugins/kiosk/index.js';
 import { hmacCanonicalMessage } from '../src/protocol/canonical.js';
 import { hmacSignature } from '../src/protocol/signatures.js';
 import { createTestDatabase, testSecrets } from '../src/testing/index.js';
@@ -25,12 +26,15 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '1500' },
     connections: { type: 'string', default: '32' },
     apps: { type: 'string', default: '50' },
+    kiosk: { type: 'boolean', default: false },
   },
 });
 const DEVICES = Number(args.devices);
 const REQUESTS = Number(args.requests);
 const CONNECTIONS = Number(args.connections);
 const APPS = Number(args.apps);
+/** `--kiosk`: the server runs the kiosk plugin, so every heartbeat also goes through its heartbeat hook. */
+const KIOSK = args.kiosk ?? false;
 
 /** Settles once the server's CPU profile (if one was asked for) is written; the server exits after it. */
 let profiled: Promise<void> = Promise.resolve();
@@ -97,6 +101,7 @@ async function serveOpenMDM(): Promise<Ready> {
     database: database.adapter,
     enrollment: { deviceSecret: testSecrets.deviceSecret },
     auth: { deviceTokenSecret: testSecrets.deviceTokenSecret },
+    ...(KIOSK ? { plugins: [kioskPlugin()] } : {}),
   });
   await mdm.ready();
   await mdm.policies.create({ name: 'Fleet default', settings: { disallowCamera: true }, isDefault: true });
@@ -168,7 +173,7 @@ async function profileUntilStop(name: string): Promise<void> {
 function startServer(kind: 'bare' | 'openmdm'): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = fork(
     fileURLToPath(import.meta.url),
-    ['--serve', kind, '--devices', String(DEVICES), '--apps', String(APPS)],
+    ['--serve', kind, '--devices', String(DEVICES), '--apps', String(APPS), ...(KIOSK ? ['--kiosk'] : [])],
     {
       execArgv: process.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -276,7 +281,7 @@ async function measure(kind: 'bare' | 'openmdm'): Promise<Result> {
 
 async function main(): Promise<void> {
   console.log(
-    `heartbeat bench: ${CONNECTIONS} keep-alive connections × ${REQUESTS} requests, ${APPS}-app body, ${DEVICES} devices`,
+    `heartbeat bench: ${CONNECTIONS} keep-alive connections × ${REQUESTS} requests, ${APPS}-app body, ${DEVICES} devices${KIOSK ? ', kiosk plugin' : ''}`,
   );
   const bare = await measure('bare');
   const ours = await measure('openmdm');
@@ -284,7 +289,7 @@ async function main(): Promise<void> {
     `${name.padEnd(28)} ${(r.requests / r.seconds).toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   errors ${r.errors}   ` +
     `CPU µs/request: server ${r.cpu.server.toFixed(0)}, postgres ${r.cpu.postgres?.toFixed(0) ?? 'n/a'}, load generator ${r.cpu.client.toFixed(0)}`;
   console.log(row('bare node:http (parse only)', bare));
-  console.log(row('openmdm (Postgres)', ours));
+  console.log(row(KIOSK ? 'openmdm (Postgres, kiosk)' : 'openmdm (Postgres)', ours));
   console.log(
     `ratio openmdm / bare: ${((ours.requests / ours.seconds / (bare.requests / bare.seconds)) * 100).toFixed(1)}%`,
   );

@@ -11,6 +11,7 @@ import {
   type MDMInstance,
   type Page,
   type PolicySettings,
+  type WebhookRetentionConfig,
 } from './index.js';
 
 describe('public API types', () => {
@@ -65,6 +66,10 @@ describe('public API types', () => {
     // @ts-expect-error days are numbers
     const bad: EventRetentionConfig = { heartbeatDays: '7' };
     void bad;
+    expectTypeOf<NonNullable<MDMConfig['jobs']>['webhookRetention']>().toEqualTypeOf<
+      WebhookRetentionConfig | undefined
+    >();
+    expectTypeOf<{ deliveredDays: 7; deadDays: null }>().toMatchTypeOf<WebhookRetentionConfig>();
   });
 
   it('hands the token generation of the access token to the heartbeat', () => {
