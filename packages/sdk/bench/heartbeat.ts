@@ -208,7 +208,7 @@ function childCpu(child: ChildProcess): Promise<number> {
   });
 }
 
-/** CPU microseconds used so far by every process named `postgres` (Linux `/proc`; null elsewhere). */
+/** CPU microseconds used so far by Postgres: its processes, live and exited (Linux `/proc`; null elsewhere). */
 function postgresCpu(): number | null {
   try {
     const tick = 1e6 / 100; // USER_HZ
@@ -219,7 +219,9 @@ function postgresCpu(): number | null {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         if (!stat.includes('(postgres)')) continue;
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        total += (Number(fields[11]) + Number(fields[12])) * tick;
+        // utime + stime, and cutime + cstime: the postmaster's count of its exited children (autovacuum
+        // workers, backends) keeps their CPU in the sum after they are gone.
+        total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
       } catch {
         // the process ended while being read
       }
