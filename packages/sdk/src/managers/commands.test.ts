@@ -46,6 +46,24 @@ describe.each(['postgres', 'pglite'] as const)('command state machine on %s', (d
     ]);
   });
 
+  it('marks a whole push batch sent at once, leaving commands no longer pending as they are', async () => {
+    const [a, b, cancelled, delivered] = await Promise.all(
+      [1, 2, 3, 4].map(() => mdm.commands.send(otherDeviceId, { type: 'sync' })),
+    );
+    await mdm.commands.cancel(cancelled!.id);
+    await mdm.commands.markSent(delivered!.id);
+    const marked = await mdm.commands.markSentMany([a!.id, b!.id, cancelled!.id, delivered!.id, 'cmd_none']);
+    expect(marked.map((c) => c.id).sort()).toEqual([a!.id, b!.id].sort());
+    expect(marked.every((c) => c.status === 'sent' && c.sentAt !== null)).toBe(true);
+    expect((await mdm.commands.get(cancelled!.id)).status).toBe('cancelled');
+    for (const id of [a!.id, b!.id, delivered!.id]) {
+      expect(await eventTypes(mdm, id)).toEqual(['command.created', 'command.sent']);
+    }
+    const sent = await mdm.events({ commandId: a!.id, types: ['command.sent'] });
+    expect(sent[0]!.payload).toMatchObject({ via: 'push', deviceId: otherDeviceId });
+    expect(await mdm.commands.markSentMany([])).toEqual([]);
+  });
+
   it('treats repeated acknowledgements and completions as no-ops', async () => {
     const cmd = await mdm.commands.send(deviceId, { type: 'sync' });
     await mdm.commands.takeForDelivery(deviceId);

@@ -259,20 +259,28 @@ export class CommandManager {
 
   /** A push wake-up for a pending command was accepted by the push service. */
   markSent(id: string): Promise<Command> {
-    return this.transition(
-      id,
-      'sent',
-      {},
-      { sentAt: sql`coalesce(${commands.sentAt}, now())`, nextPushAt: null },
-      (row, events) =>
-        events.add({
-          type: 'command.sent',
-          payload: { commandId: row.id, deviceId: row.deviceId, type: row.type as CommandType, via: 'push' },
-          deviceId: row.deviceId,
-          commandId: row.id,
-          tenantId: row.tenantId,
-        }),
-    );
+    return this.transition(id, 'sent', {}, sentByPush, commandSentByPush);
+  }
+
+  /**
+   * Push wake-ups for these commands were accepted: the ones still pending become `sent`, in one transaction
+   * (one `command.sent` each). Commands cancelled, expired or delivered by a heartbeat meanwhile are left as
+   * they are. Resolves to the commands it changed.
+   */
+  async markSentMany(ids: readonly string[]): Promise<Command[]> {
+    if (ids.length === 0) return [];
+    return this.ctx.transact(async (tx, events) => {
+      const rows = await tx
+        .update(commands)
+        .set({ ...sentByPush, status: 'sent', updatedAt: sql`now()` })
+        .where(
+          and(inArray(commands.id, [...ids]), inArray(commands.status, [...commandTransitionSources.sent])),
+        )
+        .returning();
+      rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+      for (const row of rows) commandSentByPush(row, events);
+      return rows.map(commandFromRow);
+    });
   }
 
   /**
@@ -450,4 +458,17 @@ export class CommandManager {
       throw new InvalidTransitionError('command', id, current.status, to);
     });
   }
+}
+
+/** What a push wake-up accepted by the push service changes on a pending command. */
+const sentByPush = { sentAt: sql`coalesce(${commands.sentAt}, now())`, nextPushAt: null };
+
+function commandSentByPush(row: CommandRow, events: EventSink): void {
+  events.add({
+    type: 'command.sent',
+    payload: { commandId: row.id, deviceId: row.deviceId, type: row.type as CommandType, via: 'push' },
+    deviceId: row.deviceId,
+    commandId: row.id,
+    tenantId: row.tenantId,
+  });
 }

@@ -79,6 +79,8 @@ function groupTree(root: SQL): SQL {
 /** Devices (`d`) that can be woken: not deleted, still managed. */
 const wakeable = sql`d.deleted_at is null and d.status in ('pending', 'enrolled', 'unenrolling')`;
 
+type PushFailure = Extract<PushResult, { ok: false }>;
+
 function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }
@@ -221,15 +223,20 @@ export class PushDispatcher {
         group.map((d) => d.target),
         message,
       );
-      await eachLimited(group, 8, async (device) => {
+      const accepted: ClaimedDevice[] = [];
+      const refused: { device: ClaimedDevice; result: PushFailure }[] = [];
+      for (const device of group) {
         const result = results.get(device.target.deviceId) ?? {
           deviceId: device.target.deviceId,
           ok: false,
           reason: 'transient',
           error: 'the push adapter returned no result for this device',
         };
-        await this.settleCommands(device, result);
-      });
+        if (result.ok) accepted.push(device);
+        else refused.push({ device, result });
+      }
+      await this.markSent(accepted);
+      await eachLimited(refused, 8, ({ device, result }) => this.recordFailure(device, result));
     }
     return claimed.length;
   }
@@ -281,19 +288,31 @@ export class PushDispatcher {
     return new Map(results.map((r) => [r.deviceId, r]));
   }
 
-  private async settleCommands(device: ClaimedDevice, result: PushResult): Promise<void> {
-    if (result.ok) {
-      this.stats.commandPushes++;
-      for (const command of device.commands) {
-        try {
-          await this.commandManager.markSent(command.id);
-        } catch (error) {
-          // Cancelled, expired or taken by a heartbeat meanwhile: nothing left to mark.
-          this.ctx.logger.debug({ err: error, commandId: command.id }, 'command not marked sent after push');
-        }
-      }
+  /**
+   * The push service accepted these wake-ups: their commands become `sent` together, in one transaction.
+   * Commands cancelled, expired or taken by a heartbeat meanwhile are left as they are.
+   */
+  private async markSent(accepted: ClaimedDevice[]): Promise<void> {
+    if (accepted.length === 0) return;
+    this.stats.commandPushes += accepted.length;
+    const ids = accepted.flatMap((device) => device.commands.map((c) => c.id));
+    let marked: Command[];
+    try {
+      marked = await this.commandManager.markSentMany(ids);
+    } catch (error) {
+      // The commands stay pending under their push lease: the heartbeat delivers them, or a later push.
+      this.ctx.logger.warn({ err: error, commands: ids.length }, 'commands not marked sent after their push');
       return;
     }
+    if (marked.length < ids.length) {
+      this.ctx.logger.debug(
+        { accepted: ids.length, marked: marked.length },
+        'some commands were no longer pending after their push',
+      );
+    }
+  }
+
+  private async recordFailure(device: ClaimedDevice, result: PushFailure): Promise<void> {
     this.stats.commandPushFailures++;
     if (result.reason === 'invalid_token') await this.removePushToken(device.target, result.error);
     for (const command of device.commands) {
