@@ -21,6 +21,7 @@ describe('public API types', () => {
     expectTypeOf(mdm.devices.list).returns.resolves.toEqualTypeOf<Page<Device>>();
     expectTypeOf(mdm.devices.get).returns.resolves.toEqualTypeOf<Device>();
     expectTypeOf(mdm.commands.send).returns.resolves.toEqualTypeOf<Command>();
+    expectTypeOf(mdm.commands.markSentMany).returns.resolves.toEqualTypeOf<Command[]>();
     expectTypeOf(mdm.policies.resolveForDevice).parameter(0).toEqualTypeOf<string>();
     expectTypeOf(mdm.groups.create).toBeFunction();
     expectTypeOf(mdm.apps.register).toBeFunction();
