@@ -90,7 +90,8 @@ interface BatchResult {
  * before any of them is answered: one statement updates the devices (telemetry, last seen, the app inventory
  * only when its hash changed, the reported policy version), resolves their effective policies, hands out
  * their open commands and appends the events; then the in-transaction event hooks run. A device that is
- * blocked, unenrolled or deleted matches nothing in that statement and is refused.
+ * blocked, unenrolled or deleted, or whose access token is from before a revocation, matches nothing in that
+ * statement and is refused. Plugin heartbeat hooks, when a plugin has one, run after the commit.
  */
 export class HeartbeatProcessor {
   private readonly batcher: KeyedBatcher<HeartbeatItem, StoredHeartbeat>;
