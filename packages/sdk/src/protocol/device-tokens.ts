@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { BoundedMap } from '../util/bounded-map.js';
 import { DeviceAuthError } from './errors.js';
 
 export interface DeviceTokenOptions {
@@ -33,7 +34,7 @@ const CACHE_LIMIT = 50_000;
  */
 export class DeviceTokens {
   private readonly key: Uint8Array;
-  private readonly verified = new Map<string, VerifiedAccessToken>();
+  private readonly verified = new BoundedMap<string, VerifiedAccessToken>(CACHE_LIMIT);
 
   constructor(private readonly options: DeviceTokenOptions) {
     this.key = new TextEncoder().encode(options.secret);
@@ -84,7 +85,6 @@ export class DeviceTokens {
         expiresAt: new Date((payload.exp as number) * 1000),
         generation,
       };
-      if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
       this.verified.set(token, result);
       return result;
     } catch (error) {

@@ -9,6 +9,7 @@ import type { PolicySettings } from '../domain/policy-settings.js';
 import { type AgentHeartbeat, type Telemetry, telemetryFromHeartbeat } from '../domain/telemetry.js';
 import type { CommandManager } from '../managers/commands.js';
 import { effectivePolicyCtes } from '../managers/policies.js';
+import { BoundedMap } from '../util/bounded-map.js';
 import { KeyedBatcher } from './batcher.js';
 import { activeDeviceStatuses, deviceAccessError, managedDeviceStatuses } from './device-access.js';
 import { parseHeartbeat } from './heartbeat-body.js';
@@ -96,7 +97,7 @@ interface BatchResult {
 export class HeartbeatProcessor {
   private readonly batcher: KeyedBatcher<HeartbeatItem, StoredHeartbeat>;
   /** Inventory hash last written per device, so an unchanged inventory is not even sent to the database. */
-  private readonly knownAppsHash = new Map<string, string>();
+  private readonly knownAppsHash = new BoundedMap<string, string>(APPS_HASH_CACHE_LIMIT);
 
   constructor(
     private readonly ctx: MDMContext,
@@ -202,7 +203,6 @@ export class HeartbeatProcessor {
       this.knownAppsHash.delete(item.key);
       return;
     }
-    if (this.knownAppsHash.size >= APPS_HASH_CACHE_LIMIT) this.knownAppsHash.clear();
     this.knownAppsHash.set(item.key, item.appsHash);
   }
 
