@@ -77,31 +77,21 @@ const retentionDaysSchema = (kept: string) =>
     .max(3650, `must be at most 3650 days (null keeps the ${kept} forever)`)
     .nullable();
 
-/** Event retention after defaults: whole days, or null for "keep forever". */
-export interface EventRetentionSettings {
-  heartbeatDays: number | null;
-  otherDays: number | null;
-}
-
-const defaultEventRetention: EventRetentionSettings = { heartbeatDays: 7, otherDays: null };
-
 export const eventRetentionSchema = z.strictObject({
-  heartbeatDays: retentionDaysSchema('events').default(defaultEventRetention.heartbeatDays),
-  otherDays: retentionDaysSchema('events').default(defaultEventRetention.otherDays),
+  heartbeatDays: retentionDaysSchema('events').default(7),
+  otherDays: retentionDaysSchema('events').default(null),
+});
+
+/** Event retention after defaults: whole days, or null for "keep forever". */
+export type EventRetentionSettings = z.output<typeof eventRetentionSchema>;
+
+export const webhookRetentionSchema = z.strictObject({
+  deliveredDays: retentionDaysSchema('deliveries').default(7),
+  deadDays: retentionDaysSchema('deliveries').default(30),
 });
 
 /** Webhook delivery retention after defaults: whole days, or null for "keep forever". */
-export interface WebhookRetentionSettings {
-  deliveredDays: number | null;
-  deadDays: number | null;
-}
-
-const defaultWebhookRetention: WebhookRetentionSettings = { deliveredDays: 7, deadDays: 30 };
-
-export const webhookRetentionSchema = z.strictObject({
-  deliveredDays: retentionDaysSchema('deliveries').default(defaultWebhookRetention.deliveredDays),
-  deadDays: retentionDaysSchema('deliveries').default(defaultWebhookRetention.deadDays),
-});
+export type WebhookRetentionSettings = z.output<typeof webhookRetentionSchema>;
 
 const jobsConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -114,8 +104,9 @@ const jobsConfigSchema = z.strictObject({
   intervalsMs: z
     .strictObject(Object.fromEntries(builtinJobNames.map((name) => [name, intervalSchema.optional()])))
     .default({}),
-  eventRetention: eventRetentionSchema.default(defaultEventRetention),
-  webhookRetention: webhookRetentionSchema.default(defaultWebhookRetention),
+  // `prefault`: an absent object is parsed like `{}`, so the field defaults above are the only ones.
+  eventRetention: eventRetentionSchema.prefault({}),
+  webhookRetention: webhookRetentionSchema.prefault({}),
 });
 
 export interface JobsSettings {
