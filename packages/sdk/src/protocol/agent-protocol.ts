@@ -8,7 +8,7 @@ import { type CommandManager, openCommandsOf } from '../managers/commands.js';
 import type { PolicyManager } from '../managers/policies.js';
 import { parseInput } from '../util/validate.js';
 import { type EnrollmentChallenge, EnrollmentChallenges } from './challenges.js';
-import { deviceAccessError } from './device-access.js';
+import { deviceAccessColumns, deviceAccessError } from './device-access.js';
 import { DeviceTokens, type VerifiedAccessToken } from './device-tokens.js';
 import { Enrollment, type EnrollmentResult } from './enrollment.js';
 import type { EnrollmentMeta } from './enrollment-hook.js';
@@ -285,10 +285,7 @@ export class AgentProtocol {
 
   /** The device may talk to the server, and (given a token's generation) its tokens were not revoked since. */
   private async requireActive(deviceId: string, tokenGeneration?: number): Promise<string> {
-    const [row] = await this.ctx.db
-      .select({ status: devices.status, deletedAt: devices.deletedAt, generation: devices.tokenGeneration })
-      .from(devices)
-      .where(eq(devices.id, deviceId));
+    const [row] = await this.ctx.db.select(deviceAccessColumns).from(devices).where(eq(devices.id, deviceId));
     const denied = deviceAccessError(deviceId, row, tokenGeneration);
     if (denied) throw denied;
     return row!.status;

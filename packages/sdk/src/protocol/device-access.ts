@@ -1,3 +1,4 @@
+import { devices } from '../db/schema/index.js';
 import { DeviceAccessDeniedError, DeviceAuthError } from './errors.js';
 
 /** Device statuses that may talk to the server; `pending` devices heartbeat while they await approval. */
@@ -5,6 +6,13 @@ export const activeDeviceStatuses = ['pending', 'enrolled', 'unenrolling'] as co
 
 /** Device statuses that receive commands and policy (an unapproved device is not managed yet). */
 export const managedDeviceStatuses = ['enrolled', 'unenrolling'] as const;
+
+/** The columns `deviceAccessError` reads: select these wherever a device's access is checked. */
+export const deviceAccessColumns = {
+  status: devices.status,
+  deletedAt: devices.deletedAt,
+  generation: devices.tokenGeneration,
+};
 
 /**
  * Why a device may not talk to the server, or null when it may. One rule for every request. Given the

@@ -11,7 +11,12 @@ import type { CommandManager } from '../managers/commands.js';
 import { effectivePolicyCtes } from '../managers/policies.js';
 import { BoundedMap } from '../util/bounded-map.js';
 import { KeyedBatcher } from './batcher.js';
-import { activeDeviceStatuses, deviceAccessError, managedDeviceStatuses } from './device-access.js';
+import {
+  activeDeviceStatuses,
+  deviceAccessColumns,
+  deviceAccessError,
+  managedDeviceStatuses,
+} from './device-access.js';
 import { parseHeartbeat } from './heartbeat-body.js';
 import { type WireCommand, type WirePolicy, wireCommand } from './wire-format.js';
 
@@ -178,12 +183,7 @@ export class HeartbeatProcessor {
     }
     if (refused.length > 0) {
       const states = await this.ctx.db
-        .select({
-          id: devices.id,
-          status: devices.status,
-          deletedAt: devices.deletedAt,
-          generation: devices.tokenGeneration,
-        })
+        .select({ id: devices.id, ...deviceAccessColumns })
         .from(devices)
         .where(inArray(devices.id, [...new Set(refused.map((i) => i.key))]));
       for (const item of refused) {
